@@ -1,0 +1,14 @@
+/**
+ * The list of adapters: the only door from `src/` to `adapters/`.
+ * A channel's `adapter` names one of these; the hub refuses a channel whose adapter is missing.
+ */
+import { ChannelAdapter } from './contract';
+import { webFormAdapter } from './web-form';
+
+export * from './contract';
+
+export const ADAPTERS: readonly ChannelAdapter[] = [webFormAdapter];
+
+export function findAdapter(name: string): ChannelAdapter | undefined {
+  return ADAPTERS.find((a) => a.manifest.name === name);
+}

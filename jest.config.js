@@ -1,0 +1,19 @@
+// Two projects: fast unit tests (domain, adapters, no I/O) and e2e tests (HTTP against real
+// PostgreSQL and Redis). `npm test` runs both, in band, so e2e suites never share a database.
+const base = {
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testEnvironment: 'node',
+};
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/adapters/**/*.spec.ts', '<rootDir>/config/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/utils/global-setup.ts',
+      testTimeout: 60000,
+    },
+  ],
+};

@@ -1,0 +1,29 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Request } from 'express';
+import { AuthService } from './auth.service';
+import { Principal, PUBLIC_KEY, ROLES_KEY } from './decorators';
+import { StaffRole } from './entities/staff-user.entity';
+
+/** Every route is closed unless marked @Public() or opened to @Roles(...). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const roles = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ROLES_KEY, targets);
+    const req = ctx.switchToHttp().getRequest<Request & { user?: Principal }>();
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const principal = token ? this.auth.principalOf(token) : undefined;
+    if (!principal) throw new UnauthorizedException('sign in first (Authorization: Bearer <accessToken>)');
+    if (!roles || !roles.includes(principal.role)) throw new ForbiddenException('your role may not do this');
+    req.user = principal;
+    return true;
+  }
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+
+/** Time comes from here, so tests can move it. */
+@Injectable()
+export class Clock {
+  now(): Date {
+    return new Date();
+  }
+}
+
+/** A clock for tests: starts at a given instant and moves only when told. */
+export class FixedClock extends Clock {
+  constructor(private current: Date) {
+    super();
+  }
+  override now(): Date {
+    return new Date(this.current.getTime());
+  }
+  set(at: Date): void {
+    this.current = new Date(at.getTime());
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** The calendar day (YYYY-MM-DD) of an instant in a time zone (the hub's is Asia/Shanghai). */
+export function localDate(at: Date, timeZone = 'Asia/Shanghai'): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}

@@ -1,0 +1,58 @@
+/**
+ * Brings the database to a usable state before the app serves: creates it when missing (where
+ * the role may), runs pending migrations under an advisory lock (several processes may boot at
+ * once), and seeds the channel registry when it is empty.
+ */
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { HubConfig } from '../config/env';
+import { dataSourceOptions } from './data-source';
+
+const MIGRATION_LOCK = 7_121_512_020; // any constant shared by all hub processes
+
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const target = new URL(databaseUrl);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  if (!name) throw new Error('DATABASE_URL names no database');
+  const probe = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await probe.connect();
+    return;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '3D000') throw err; // 3D000: database does not exist
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P04') throw err; // created meanwhile by another process
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs pending migrations; returns their names. */
+export async function migrate(config: HubConfig): Promise<string[]> {
+  await ensureDatabase(config.databaseUrl);
+  const ds = new DataSource({ ...dataSourceOptions(config, 'hub-migrate'), extra: { max: 2 } }); // one connection holds the lock, one migrates
+  await ds.initialize();
+  try {
+    const runner = ds.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      const done = await ds.runMigrations({ transaction: 'each' });
+      return done.map((m) => m.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await runner.release();
+    }
+  } finally {
+    await ds.destroy();
+  }
+}

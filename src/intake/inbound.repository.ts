@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface NewInbound {
+  channelId: string;
+  externalId?: string;
+  idempotencyKey?: string;
+  requestHash: string;
+  rawSealed: string;
+  queryCodeHash: string;
+  queryCodeSealed: string;
+  receivedAt: Date;
+  /** The calendar day of the receipt number (Asia/Shanghai). */
+  day: string;
+}
+
+export interface StoredInbound {
+  id: string;
+  receiptNo: string;
+  channelId: string;
+  queryCodeSealed: string;
+  requestHash: string;
+  status: 'pending' | 'processed' | 'failed';
+}
+
+export interface InboundForCase {
+  id: string;
+  receiptNo: string;
+  channelId: string;
+  rawSealed: string;
+  receivedAt: Date;
+  status: StoredInbound['status'];
+  caseId: string | null;
+}
+
+const RETURNING = `id::text, receipt_no AS "receiptNo", channel_id AS "channelId", query_code_sealed AS "queryCodeSealed",
+  request_hash AS "requestHash", status`;
+
+/** The inbound (outbox) rows: the raw submissions, stored before the 202. */
+@Injectable()
+export class InboundRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The earlier submission with the same idempotency key or external id on this channel. */
+  async findPrior(channelId: string, idempotencyKey?: string, externalId?: string): Promise<StoredInbound | undefined> {
+    if (!idempotencyKey && !externalId) return undefined;
+    const rows: StoredInbound[] = await this.db.query(
+      `SELECT ${RETURNING} FROM inbound_message
+        WHERE channel_id = $1 AND (idempotency_key = $2 OR external_id = $3)
+        ORDER BY id LIMIT 1`,
+      [channelId, idempotencyKey ?? null, externalId ?? null],
+    );
+    return rows[0];
+  }
+
+  /** Inserts the row; undefined when an equal key won a race (then look it up with findPrior). */
+  async insert(m: NewInbound): Promise<StoredInbound | undefined> {
+    const rows: StoredInbound[] = await this.db.query(
+      `INSERT INTO inbound_message (receipt_no, channel_id, external_id, idempotency_key, request_hash, raw_sealed,
+                                    query_code_hash, query_code_sealed, received_at)
+       VALUES (hub_next_number('YC', $1::date), $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT DO NOTHING
+       RETURNING ${RETURNING}`,
+      [m.day, m.channelId, m.externalId ?? null, m.idempotencyKey ?? null, m.requestHash, m.rawSealed, m.queryCodeHash, m.queryCodeSealed, m.receivedAt],
+    );
+    return rows[0];
+  }
+
+  async forCase(id: string): Promise<InboundForCase | undefined> {
+    const rows: InboundForCase[] = await this.db.query(
+      `SELECT id::text, receipt_no AS "receiptNo", channel_id AS "channelId", raw_sealed AS "rawSealed",
+              received_at AS "receivedAt", status, case_id::text AS "caseId"
+         FROM inbound_message WHERE id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  async markFailed(id: string, error: string, attempts: number): Promise<void> {
+    await this.db.query(
+      `UPDATE inbound_message SET status = 'failed', last_error = $2, attempts = $3 WHERE id = $1 AND status = 'pending'`,
+      [id, error.slice(0, 1000), attempts],
+    );
+  }
+
+  /** Rows still pending after `olderThan`: their job was lost or never added. */
+  async pendingBefore(olderThan: Date, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT id::text FROM inbound_message WHERE status = 'pending' AND received_at < $1 ORDER BY received_at LIMIT $2`,
+      [olderThan, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Rows not (yet) cases: pending and failed. Both counts use partial indexes. */
+  async backlog(): Promise<{ pending: number; failed: number }> {
+    const [row]: { pending: string; failed: string }[] = await this.db.query(
+      `SELECT (SELECT count(*) FROM inbound_message WHERE status = 'pending')::text AS pending,
+              (SELECT count(*) FROM inbound_message WHERE status = 'failed')::text AS failed`,
+    );
+    return { pending: Number(row.pending), failed: Number(row.failed) };
+  }
+}
