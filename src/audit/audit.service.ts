@@ -9,7 +9,7 @@ export class AuditService {
 
   /** Records an action. `detail` must not hold personal data: name the field, not its value. */
   async record(actor: string, action: string, target: string | null, detail: Record<string, unknown> = {}): Promise<void> {
-    await this.repo.insert({ actor, action, target, detail });
+    await this.repo.insert({ actor, action, target, detail: detail as never });
   }
 }
 

@@ -30,7 +30,7 @@ export class ChannelRegistry {
     return this.repo.manager.transaction(async (tx) => {
       await tx.query('LOCK TABLE channel IN EXCLUSIVE MODE');
       if ((await tx.count(ChannelEntity)) > 0) return 0;
-      await tx.insert(ChannelEntity, rows.map((r) => ({ ...r, enabled: true, version: 1 })));
+      await tx.insert(ChannelEntity, rows.map((r) => ({ ...r, config: r.config as never, enabled: true, version: 1 })));
       this.logger.log(`channel registry seeded with ${rows.length} rows from channels.yaml`);
       return rows.length;
     });

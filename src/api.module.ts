@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AuthModule } from './auth/auth.module';
+import { CasesController } from './cases/cases.controller';
+import { CasesService } from './cases/cases.service';
+import { ChannelsController } from './channels/channels.controller';
+import { HUB_CONFIG } from './config/config.module';
+import { HubConfig } from './config/env';
+import { PublicRateLimitGuard } from './http/rate-limit.guard';
+import { IntakeController } from './intake/intake.controller';
+import { IntakeService } from './intake/intake.service';
+import { HealthController } from './ops/health.controller';
+import { JobLatencyListener } from './ops/job-latency.listener';
+import { MetricsController } from './ops/metrics.controller';
+import { MetricsService } from './ops/metrics.service';
+import { PagesController } from './pages/pages.controller';
+import { QueryController } from './query/query.controller';
+import { QueryService } from './query/query.service';
+
+/** The HTTP role: intake, pages, citizen lookup, staff reading, operations. */
+@Module({
+  imports: [
+    AuthModule,
+    ThrottlerModule.forRootAsync({
+      inject: [HUB_CONFIG],
+      useFactory: (config: HubConfig) => ({ throttlers: [{ name: 'public', ttl: 60_000, limit: Math.max(config.rateLimit, 1) }] }),
+    }),
+  ],
+  controllers: [
+    ChannelsController,
+    IntakeController,
+    PagesController,
+    QueryController,
+    CasesController,
+    HealthController,
+    MetricsController,
+  ],
+  providers: [
+    IntakeService,
+    QueryService,
+    CasesService,
+    MetricsService,
+    JobLatencyListener,
+    { provide: APP_GUARD, useClass: PublicRateLimitGuard },
+  ],
+})
+export class ApiModule {}

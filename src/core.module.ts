@@ -1,0 +1,39 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.service';
+import { CaseRepository } from './cases/case.repository';
+import { ChannelRegistry } from './channels/channel-registry.service';
+import { ChannelEntity } from './channels/entities/channel.entity';
+import { Clock } from './common/clock';
+import { ConfigModule } from './config/config.module';
+import { HubConfig } from './config/env';
+import { CryptoModule } from './crypto/crypto.module';
+import { dataSourceOptions } from './database/data-source';
+import { InboundRepository } from './intake/inbound.repository';
+import { loggerParams } from './ops/logging';
+import { INTAKE_QUEUE } from './queue/queues';
+import { redisOptions } from './queue/redis-connection';
+
+/** What both roles share: configuration, logs, PostgreSQL, the queue, crypto, the registry. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: HubConfig, role: string, clock: Clock): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config)),
+        TypeOrmModule.forRoot(dataSourceOptions(config, `hub-${role}`)),
+        TypeOrmModule.forFeature([ChannelEntity]),
+        BullModule.registerQueue({ name: INTAKE_QUEUE, connection: redisOptions(config.redisUrl, 'producer') }),
+        CryptoModule,
+        AuditModule,
+      ],
+      providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, CaseRepository],
+      exports: [Clock, ChannelRegistry, InboundRepository, CaseRepository, BullModule, TypeOrmModule],
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+import { findAdapter } from '../../adapters';
+import { CaseRepository } from '../cases/case.repository';
+import { ChannelRegistry } from '../channels/channel-registry.service';
+import { Clock, localDate } from '../common/clock';
+import { HUB_CONFIG } from '../config/config.module';
+import { HubConfig } from '../config/env';
+import { PiiCipher } from '../crypto/pii-cipher';
+import { InboundRepository } from './inbound.repository';
+
+/**
+ * The worker's half of intake: an inbound row becomes a case. Safe to run twice for the same
+ * row (the second run finds the case and changes nothing).
+ */
+@Injectable()
+export class CaseRegistrationService {
+  constructor(
+    private readonly inbound: InboundRepository,
+    private readonly cases: CaseRepository,
+    private readonly registry: ChannelRegistry,
+    private readonly cipher: PiiCipher,
+    private readonly clock: Clock,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+  ) {}
+
+  async register(inboundId: string): Promise<{ caseNo: string; created: boolean; receivedAt: Date }> {
+    const row = await this.inbound.forCase(inboundId);
+    if (!row) throw new UnrecoverableError(`inbound ${inboundId} does not exist`);
+    const channel = await this.registry.get(row.channelId);
+    const adapter = channel?.adapter ? findAdapter(channel.adapter) : undefined;
+    if (!channel || !adapter) throw new UnrecoverableError(`inbound ${inboundId}: channel ${row.channelId} has no adapter`);
+
+    const raw = JSON.parse(this.cipher.open(row.rawSealed)) as { body: unknown };
+    const mapped = adapter.map(raw.body, { channelId: row.channelId, config: channel.config });
+    if (!mapped.ok) {
+      const fields = mapped.errors.map((e) => `${e.field}:${e.code}`).join(', ');
+      throw new UnrecoverableError(`inbound ${inboundId} no longer maps (${fields})`);
+    }
+    const m = mapped.message;
+    const now = this.clock.now();
+    const result = await this.cases.createFromInbound({
+      inboundId,
+      receiptNo: row.receiptNo,
+      channelId: row.channelId,
+      externalId: m.externalId,
+      title: m.title,
+      content: m.content,
+      category: m.category,
+      isPublic: m.isPublic,
+      nameSealed: this.cipher.sealOptional(m.citizen.name),
+      phoneSealed: this.cipher.sealOptional(m.citizen.phone),
+      emailSealed: this.cipher.sealOptional(m.citizen.email),
+      idNumberSealed: this.cipher.sealOptional(m.citizen.idNumber),
+      phoneHash: m.citizen.phone ? this.cipher.blindIndex('phone', m.citizen.phone) : null,
+      submittedAt: m.submittedAt,
+      receivedAt: row.receivedAt,
+      createdAt: now,
+      day: localDate(now, this.config.timeZone),
+    });
+    return { ...result, receivedAt: row.receivedAt };
+  }
+}

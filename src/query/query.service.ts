@@ -1,0 +1,60 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { EVENT_LABELS, statusLabel } from '../cases/domain/status';
+import { PiiCipher } from '../crypto/pii-cipher';
+import { redactText } from '../crypto/masking';
+import { canonicalQueryCode } from '../intake/query-code';
+
+export interface PublicProgress {
+  receiptNo: string;
+  caseNo: string | null;
+  channelId: string;
+  title: string | null;
+  status: string;
+  statusLabel: string;
+  receivedAt: Date;
+  timeline: { at: Date; type: string; label: string }[];
+  reply: null | { content: string; unit: string | null; at: Date };
+}
+
+/** 一键查询: a citizen's progress by query code, without any personal data. */
+@Injectable()
+export class QueryService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly cipher: PiiCipher,
+  ) {}
+
+  async progress(code: string): Promise<PublicProgress> {
+    const canonical = canonicalQueryCode(code);
+    if (!canonical) throw new NotFoundException('no message has this query code');
+    const rows: {
+      receiptNo: string; channelId: string; inboundStatus: string; receivedAt: Date;
+      caseId: string | null; caseNo: string | null; title: string | null; status: string | null;
+    }[] = await this.db.query(
+      `SELECT i.receipt_no AS "receiptNo", i.channel_id AS "channelId", i.status AS "inboundStatus", i.received_at AS "receivedAt",
+              c.id::text AS "caseId", c.case_no AS "caseNo", c.title, c.status
+         FROM inbound_message i LEFT JOIN cases c ON c.inbound_id = i.id
+        WHERE i.query_code_hash = $1`,
+      [this.cipher.blindIndex('query-code', canonical)],
+    );
+    const row = rows[0];
+    if (!row) throw new NotFoundException('no message has this query code');
+    const status = row.status ?? (row.inboundStatus === 'failed' ? 'intake_failed' : 'received');
+    const events: { at: Date; type: string }[] = row.caseId
+      ? await this.db.query(`SELECT at, type FROM case_event WHERE case_id = $1 AND visible_to_citizen ORDER BY at, id`, [row.caseId])
+      : [{ at: row.receivedAt, type: 'received' }];
+    return {
+      receiptNo: row.receiptNo,
+      caseNo: row.caseNo,
+      channelId: row.channelId,
+      title: row.title === null ? null : redactText(row.title),
+      status,
+      statusLabel: statusLabel(status),
+      receivedAt: row.receivedAt,
+      timeline: events.map((e) => ({ at: e.at, type: e.type, label: EVENT_LABELS[e.type] ?? e.type })),
+      reply: null,
+    };
+  }
+}
