@@ -1,0 +1,4 @@
+/** Where the e2e tests find their own PostgreSQL database and Redis database. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/liuyan_test';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+export const ADMIN = { username: 'admin', password: 'test-admin-password' };
