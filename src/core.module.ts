@@ -14,6 +14,7 @@ import { dataSourceOptions } from './database/data-source';
 import { InboundRepository } from './intake/inbound.repository';
 import { loggerParams } from './ops/logging';
 import { INTAKE_QUEUE } from './queue/queues';
+import { QueueConnectionLog } from './queue/queue-health';
 import { redisOptions } from './queue/redis-connection';
 
 /** What both roles share: configuration, logs, PostgreSQL, the queue, crypto, the registry. */
@@ -32,7 +33,7 @@ export class CoreModule {
         CryptoModule,
         AuditModule,
       ],
-      providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, CaseRepository],
+      providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, CaseRepository, QueueConnectionLog],
       exports: [Clock, ChannelRegistry, InboundRepository, CaseRepository, BullModule, TypeOrmModule],
     };
   }

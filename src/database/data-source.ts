@@ -12,7 +12,7 @@ export function dataSourceOptions(config: HubConfig, applicationName: string): D
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    logging: false, // failures surface as exceptions, logged where they are handled
     applicationName,
     extra: {
       max: config.dbPoolSize,

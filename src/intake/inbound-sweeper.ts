@@ -51,11 +51,15 @@ export class InboundSweeper implements OnApplicationBootstrap, OnApplicationShut
     for (const id of await this.inbound.pendingBefore(before, BATCH)) {
       const jobId = intakeJobId(id);
       const job = await this.queue.getJob(jobId);
-      if (!job) {
-        await this.queue.add(INTAKE_JOB, { inboundId: id }, { ...INTAKE_JOB_OPTIONS, jobId });
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'failed') {
+        await job!.retry('failed');
         requeued++;
-      } else if (await job.isFailed()) {
-        await job.retry('failed');
+      } else if (state === 'missing' || state === 'completed' || state === 'unknown') {
+        // A completed job whose row is still pending did not register it (a restored database,
+        // say): run it again. Registration is idempotent, so this cannot double a case.
+        if (job && state !== 'unknown') await job.remove().catch(() => undefined);
+        await this.queue.add(INTAKE_JOB, { inboundId: id }, { ...INTAKE_JOB_OPTIONS, jobId });
         requeued++;
       }
     }

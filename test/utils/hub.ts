@@ -1,4 +1,5 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import IORedis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApiApp, createWorkerContext } from '../../src/app';
@@ -27,7 +28,7 @@ export function testConfig(env: Record<string, string> = {}): HubConfig {
     REDIS_URL: TEST_REDIS_URL,
     HUB_ROLES: 'api,worker',
     HUB_RATE_LIMIT: '0',
-    HUB_LOG_LEVEL: 'silent',
+    HUB_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HUB_ADMIN_USERNAME: ADMIN.username,
     HUB_ADMIN_PASSWORD: ADMIN.password,
     HUB_SWEEP_INTERVAL_MS: '3600000',
@@ -52,6 +53,10 @@ export async function startHub(opts: { env?: Record<string, string>; clock?: Clo
     await probe.initialize();
     await resetStore(probe);
     await probe.destroy();
+    // Inbound ids restart at 1, so yesterday's job ids must go too.
+    const redis = new IORedis(TEST_REDIS_URL);
+    await redis.flushdb();
+    await redis.quit();
   }
   const app = await createApiApp(config, config.roles, { clock: opts.clock });
   await app.listen(0, '127.0.0.1');

@@ -43,6 +43,7 @@ export class TcpProxy {
 
   /** Listens again on the same port. */
   async restore(): Promise<void> {
+    if (this.server) return;
     await this.start(this.port);
   }
 }

@@ -1,0 +1,80 @@
+/**
+ * The load generator: autocannon, in the bench's own process (the servers under test are child
+ * processes). Bodies cycle through a pool built beforehand, so generating load costs the same
+ * against every server.
+ */
+import autocannon from 'autocannon';
+
+export interface LoadSpec {
+  url: string;
+  connections: number;
+  /** Fixed duration in seconds, or… */
+  seconds?: number;
+  /** …a fixed number of requests. */
+  amount?: number;
+  bodies: Buffer[];
+}
+
+export interface LoadResult {
+  connections: number;
+  /** Wall-clock seconds of the run as autocannon measured it. */
+  seconds: number;
+  /** Responses with status 202. */
+  accepted: number;
+  /** Responses with any other status. */
+  non202: number;
+  /** Connection errors and timeouts (no response at all). */
+  errors: number;
+  acceptedPerSec: number;
+  p50: number;
+  p99: number;
+  statusCounts: Record<string, number>;
+  /** When the run started (epoch ms), for end-to-end timing. */
+  startedAt: number;
+}
+
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  if ((spec.seconds === undefined) === (spec.amount === undefined)) throw new Error('runLoad: give either seconds or amount');
+  let next = 0;
+  const bodies = spec.bodies;
+  const startedAt = Date.now();
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: spec.url,
+        connections: spec.connections,
+        ...(spec.amount !== undefined ? { amount: spec.amount } : { duration: spec.seconds }),
+        timeout: 10,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => {
+              req.body = bodies[next++ % bodies.length];
+              return req;
+            },
+          },
+        ],
+      },
+      (err, r) => {
+        if (err) return reject(err);
+        const statusCounts: Record<string, number> = {};
+        for (const [code, s] of Object.entries(r.statusCodeStats)) statusCounts[code] = s.count;
+        const accepted = statusCounts['202'] ?? 0;
+        const responses = Object.values(statusCounts).reduce((a, b) => a + b, 0);
+        resolve({
+          connections: spec.connections,
+          seconds: r.duration,
+          accepted,
+          non202: responses - accepted,
+          errors: r.errors,
+          acceptedPerSec: r.duration > 0 ? accepted / r.duration : 0,
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          statusCounts,
+          startedAt,
+        });
+      },
+    );
+  });
+}

@@ -1,0 +1,346 @@
+/**
+ * `npm run bench`: the hub against two hand-written floors, on this machine, in one run.
+ *
+ *   Floor A  express + one INSERT of the raw JSON + one BullMQ add, answers 202 (intake floor)
+ *   Floor B  floor A + a BullMQ worker process that reads the raw row and INSERTs a case row
+ *   Hub      dist/src/main.js (API process + forked worker process), fresh database
+ *
+ * Intake runs are fixed-duration autocannon runs (BENCH_SECONDS, default 10) at 50 connections;
+ * end-to-end runs send a burst of BENCH_BURST messages (default 20000) at 50 connections and time
+ * until the last case row exists. Progress goes to stderr; the table to stdout and to
+ * docs/benchmarks.md. Every server is a child process, stopped at the end or on any error.
+ *
+ * Other settings: BENCH_WARMUP_SECONDS (2), BENCH_CONCURRENCIES (extra hub intake runs, "10,100"),
+ * BENCH_API_ONLY=0 (skip the HUB_ROLES=api diagnostic run), BENCH_KEEP_DB=1 (keep the databases),
+ * BENCH_DRAIN_TIMEOUT_SECONDS (120).
+ */
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { Child, installExitHandlers, startChild, stopAll } from './children';
+import { BenchConfig, databaseUrl, loadBenchConfig, redisUrl } from './config';
+import { byPid, CpuGroup, cpuGroups, CpuShares, forkedBy, formatCpu, startCpu } from './cpu';
+import { createDatabase, dropDatabase, flushRedisDb, Probe, redisVersion, serverVersion, walPosition } from './db';
+import { FLOOR_SCHEMA } from './floor-common';
+import { LoadResult, LoadSpec, runLoad } from './load';
+import { describeMachine } from './machine';
+import { messageBodies } from './messages';
+import { generatedBlock, renderTable, renderVerdict, Row, writeDoc } from './report';
+
+/** Distinct request bodies, cycled. */
+const BODY_POOL = 4096;
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+function distFile(cfg: BenchConfig, path: string): string {
+  const file = resolve(cfg.root, 'dist', path);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first (npm run bench does)`);
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+interface Measured {
+  load: LoadResult;
+  cpu: CpuShares;
+  /** WAL written during the run, in bytes (whole cluster). */
+  walBytes: number;
+}
+
+/** CPU split and WAL volume from now until the returned function is called. */
+async function startMeters(cfg: BenchConfig, servers: CpuGroup[]): Promise<() => Promise<{ cpu: CpuShares; walBytes: number }>> {
+  const wal0 = await walPosition(cfg.pgAdminUrl);
+  const stopCpu = startCpu(cpuGroups(servers));
+  return async () => {
+    const cpu = stopCpu();
+    return { cpu, walBytes: Number((await walPosition(cfg.pgAdminUrl)) - wal0) };
+  };
+}
+
+/** A fixed-duration load run, with the CPU split and WAL volume over its duration. */
+async function intakeRun(cfg: BenchConfig, spec: LoadSpec, servers: CpuGroup[]): Promise<Measured> {
+  const stop = await startMeters(cfg, servers);
+  const load = await runLoad(spec);
+  return { load, ...(await stop()) };
+}
+
+/** `withWal`: only where the run's WAL belongs to its messages alone (no worker busy meanwhile). */
+function intakeRow(measurement: string, r: Measured, withWal: boolean): Row {
+  return {
+    measurement,
+    connections: r.load.connections,
+    messages: r.load.accepted,
+    rate: r.load.acceptedPerSec,
+    unit: 'req/s',
+    p50: r.load.p50,
+    p99: r.load.p99,
+    non202: r.load.non202,
+    errors: r.load.errors,
+    walKbPerMsg: withWal && r.load.accepted > 0 ? r.walBytes / 1024 / r.load.accepted : undefined,
+    cpu: formatCpu(r.cpu),
+  };
+}
+
+interface BurstResult extends Measured {
+  /** Case rows written by the burst. */
+  cases: number;
+  /** From the first request to the last case row. */
+  seconds: number;
+  rate: number;
+  complete: boolean;
+}
+
+/**
+ * Sends `cfg.burst` messages and times until every accepted one is a case row. The end is the
+ * newest case row's creation time (set by the worker), so polling granularity does not matter.
+ */
+async function burst(cfg: BenchConfig, url: string, bodies: Buffer[], probe: Probe, sql: { count: string; newest: string }, servers: CpuGroup[]): Promise<BurstResult> {
+  const baseline = await probe.number(sql.count);
+  const stop = await startMeters(cfg, servers);
+  const load = await runLoad({ url, connections: cfg.connections, amount: cfg.burst, bodies });
+  const target = baseline + load.accepted;
+  const complete = await probe.waitFor(sql.count, (n) => n >= target, cfg.drainTimeoutMs);
+  const meters = await stop();
+  const cases = (await probe.number(sql.count)) - baseline;
+  const end = complete ? ((await probe.epochMs(sql.newest)) ?? Date.now()) : Date.now();
+  const seconds = (end - load.startedAt) / 1000;
+  return { load, ...meters, cases, seconds, rate: cases / seconds, complete };
+}
+
+function burstRow(measurement: string, b: BurstResult): Row {
+  return {
+    measurement,
+    connections: b.load.connections,
+    messages: b.cases,
+    rate: b.rate,
+    unit: 'msg/s',
+    p50: b.load.p50,
+    p99: b.load.p99,
+    non202: b.load.non202,
+    errors: b.load.errors,
+    walKbPerMsg: b.cases > 0 ? b.walBytes / 1024 / b.cases : undefined,
+    cpu: formatCpu(b.cpu),
+    note: `burst of ${b.load.accepted + b.load.non202 + b.load.errors}; last case ${b.seconds.toFixed(1)} s after the first request; latencies are the burst's intake${b.complete ? '' : '; INCOMPLETE (timed out)'}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Floors
+
+interface FloorResults {
+  intake: Row;
+  endToEnd: Row;
+  intakeRate: number;
+  endToEndRate: number;
+}
+
+async function runFloors(cfg: BenchConfig, bodies: Buffer[]): Promise<FloorResults> {
+  const dbUrl = databaseUrl(cfg.floorDatabase);
+  log(`floor: creating database ${cfg.floorDatabase}`);
+  await createDatabase(cfg.pgAdminUrl, cfg.floorDatabase, FLOOR_SCHEMA, dbUrl);
+  await flushRedisDb(cfg.redisHost, cfg.redisPort, cfg.floorRedisDb);
+
+  const port = await freePort();
+  const env = { PORT: String(port), DATABASE_URL: dbUrl, REDIS_URL: redisUrl(cfg, cfg.floorRedisDb) };
+  const url = `http://127.0.0.1:${port}/messages`;
+  const server = startChild('floor-server', distFile(cfg, 'bench/floor-server.js'), env);
+  let worker: Child | undefined;
+  let probe: Probe | undefined;
+  try {
+    await server.readyHttp(`http://127.0.0.1:${port}/health`, 20_000);
+    probe = await Probe.open(dbUrl);
+    const srv: CpuGroup = { label: 'srv', match: byPid(server.proc.pid) };
+
+    if (cfg.warmupSeconds > 0) {
+      log(`floor A: warm-up ${cfg.warmupSeconds} s`);
+      await runLoad({ url, connections: cfg.connections, seconds: cfg.warmupSeconds, bodies });
+    }
+    log(`floor A: intake, ${cfg.connections} connections, ${cfg.seconds} s`);
+    const a = await intakeRun(cfg, { url, connections: cfg.connections, seconds: cfg.seconds, bodies }, [srv]);
+
+    // Floor B starts from empty tables and an empty queue (floor A's jobs were never consumed).
+    await probe.exec('TRUNCATE case_row, raw_message RESTART IDENTITY');
+    await flushRedisDb(cfg.redisHost, cfg.redisPort, cfg.floorRedisDb);
+    worker = startChild('floor-worker', distFile(cfg, 'bench/floor-worker.js'), env);
+    await worker.readyMessage(20_000);
+    log(`floor B: burst of ${cfg.burst} messages, ${cfg.connections} connections`);
+    const b = await burst(cfg, url, bodies, probe, { count: 'SELECT count(*) AS n FROM case_row', newest: 'SELECT max(created_at) AS t FROM case_row' }, [
+      srv,
+      { label: 'wrk', match: byPid(worker.proc.pid) },
+    ]);
+    log(`floor: A ${a.load.acceptedPerSec.toFixed(0)} req/s, B ${b.rate.toFixed(0)} msg/s`);
+
+    return {
+      intake: intakeRow('Floor A: intake (express + INSERT + queue.add)', a, true),
+      endToEnd: burstRow('Floor B: end to end (floor A + worker: SELECT + INSERT)', b),
+      intakeRate: a.load.acceptedPerSec,
+      endToEndRate: b.rate,
+    };
+  } finally {
+    await probe?.close();
+    await Promise.all([worker?.stop(), server.stop()]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hub
+
+const HUB_CASES = { count: 'SELECT count(*) AS n FROM cases', newest: 'SELECT max(created_at) AS t FROM cases' };
+const HUB_PENDING = `SELECT count(*) AS n FROM inbound_message WHERE status = 'pending'`;
+
+interface HubResults {
+  intake: Row[];
+  endToEnd: Row;
+  intakeRate: number;
+  endToEndRate: number;
+}
+
+function startHub(cfg: BenchConfig, port: number, roles?: string): Child {
+  return startChild(roles ? `hub:${roles}` : 'hub', distFile(cfg, 'src/main.js'), {
+    PORT: String(port),
+    DATABASE_URL: databaseUrl(cfg.hubDatabase),
+    REDIS_URL: redisUrl(cfg, cfg.hubRedisDb),
+    HUB_RATE_LIMIT: '0',
+    HUB_ACCESS_LOG: 'false',
+    HUB_LOG_LEVEL: 'warn',
+    ...(roles ? { HUB_ROLES: roles } : {}),
+  });
+}
+
+/** Waits until the worker has registered every pending message, so the next run starts idle. */
+async function drain(cfg: BenchConfig, probe: Probe): Promise<void> {
+  const t0 = Date.now();
+  const ok = await probe.waitFor(HUB_PENDING, (n) => n === 0, cfg.drainTimeoutMs, 250);
+  log(`hub: backlog ${ok ? 'drained' : 'NOT drained'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+async function runHub(cfg: BenchConfig, bodies: Buffer[]): Promise<HubResults> {
+  log(`hub: dropping database ${cfg.hubDatabase} (the hub creates and migrates it)`);
+  await dropDatabase(cfg.pgAdminUrl, cfg.hubDatabase);
+  await flushRedisDb(cfg.redisHost, cfg.redisPort, cfg.hubRedisDb);
+
+  const port = await freePort();
+  const health = `http://127.0.0.1:${port}/health`;
+  const url = `http://127.0.0.1:${port}/api/v1/channels/portal-zhujian/messages`;
+  let hub = startHub(cfg, port);
+  let probe: Probe | undefined;
+  try {
+    await hub.readyHttp(health, 60_000);
+    probe = await Probe.open(databaseUrl(cfg.hubDatabase));
+    const servers: CpuGroup[] = [
+      { label: 'api', match: byPid(hub.proc.pid) },
+      { label: 'wrk', match: forkedBy(hub.proc.pid) },
+    ];
+
+    if (cfg.warmupSeconds > 0) {
+      log(`hub: warm-up ${cfg.warmupSeconds} s`);
+      await runLoad({ url, connections: cfg.connections, seconds: cfg.warmupSeconds, bodies });
+    }
+    await drain(cfg, probe);
+
+    log(`hub: end-to-end burst of ${cfg.burst} messages, ${cfg.connections} connections`);
+    const e2e = await burst(cfg, url, bodies, probe, HUB_CASES, servers);
+    log(`hub: end to end ${e2e.rate.toFixed(0)} msg/s`);
+
+    const intake: { row: Row; rate: number }[] = [];
+    for (const c of [cfg.connections, ...cfg.sweep.filter((c) => c !== cfg.connections)]) {
+      await drain(cfg, probe);
+      log(`hub: intake, ${c} connections, ${cfg.seconds} s`);
+      const r = await intakeRun(cfg, { url, connections: c, seconds: cfg.seconds, bodies }, servers);
+      log(`hub: ${r.load.acceptedPerSec.toFixed(0)} req/s at ${c} connections`);
+      intake.push({ row: intakeRow('Hub: intake', r, false), rate: r.load.acceptedPerSec });
+    }
+    const intakeRate = intake[0].rate;
+    const rows = intake.map((i) => i.row).sort((x, y) => x.connections - y.connections);
+
+    if (cfg.apiOnly) {
+      // Diagnostic: the same intake with no worker process competing for the two cores.
+      await drain(cfg, probe);
+      await hub.stop();
+      hub = startHub(cfg, port, 'api');
+      await hub.readyHttp(health, 60_000);
+      if (cfg.warmupSeconds > 0) await runLoad({ url, connections: cfg.connections, seconds: cfg.warmupSeconds, bodies });
+      log(`hub, HUB_ROLES=api: intake, ${cfg.connections} connections, ${cfg.seconds} s`);
+      const r = await intakeRun(cfg, { url, connections: cfg.connections, seconds: cfg.seconds, bodies }, [{ label: 'api', match: byPid(hub.proc.pid) }]);
+      rows.push(intakeRow('Hub: intake, HUB_ROLES=api (diagnostic: no worker process)', r, true));
+    }
+
+    return { intake: rows, endToEnd: burstRow('Hub: end to end', e2e), intakeRate, endToEndRate: e2e.rate };
+  } finally {
+    await probe?.close();
+    await hub.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function cleanUp(cfg: BenchConfig): Promise<void> {
+  await stopAll();
+  await Promise.allSettled([
+    flushRedisDb(cfg.redisHost, cfg.redisPort, cfg.floorRedisDb),
+    flushRedisDb(cfg.redisHost, cfg.redisPort, cfg.hubRedisDb),
+  ]);
+  if (!cfg.keepDatabases) {
+    await Promise.allSettled([dropDatabase(cfg.pgAdminUrl, cfg.floorDatabase), dropDatabase(cfg.pgAdminUrl, cfg.hubDatabase)]);
+  }
+}
+
+async function main(): Promise<void> {
+  const cfg = loadBenchConfig();
+  installExitHandlers(() => cleanUp(cfg));
+  const started = Date.now();
+  const bodies = messageBodies(BODY_POOL);
+  const machine = describeMachine({ postgres: await serverVersion(cfg.pgAdminUrl), redis: await redisVersion(cfg.redisHost, cfg.redisPort) });
+  log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}`);
+
+  let floors: FloorResults;
+  let hub: HubResults;
+  try {
+    floors = await runFloors(cfg, bodies);
+    hub = await runHub(cfg, bodies);
+  } finally {
+    await cleanUp(cfg);
+  }
+
+  const intakeRatio = hub.intakeRate / floors.intakeRate;
+  const endToEndRatio = hub.endToEndRate / floors.endToEndRate;
+  const rows: Row[] = [
+    floors.intake,
+    ...hub.intake.map((r) => (r.measurement === 'Hub: intake' && r.connections === cfg.connections ? { ...r, ratio: intakeRatio } : r)),
+    floors.endToEnd,
+    { ...hub.endToEnd, ratio: endToEndRatio },
+  ];
+
+  const table = renderTable(rows);
+  const verdict = renderVerdict(intakeRatio, endToEndRatio);
+  const settings =
+    `intake runs of ${cfg.seconds} s (after a ${cfg.warmupSeconds} s warm-up per server), bursts of ${cfg.burst} messages, ` +
+    `${cfg.connections} connections unless stated; whole bench ${Math.round((Date.now() - started) / 1000)} s`;
+  process.stdout.write(`\n${table}\n\n${verdict}\n`);
+  writeDoc(cfg.docsFile, generatedBlock({ machine, settings, table, verdict }));
+  log(`written to ${cfg.docsFile}`);
+}
+
+main().then(
+  () => process.exit(0),
+  async (err: Error) => {
+    process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
+    await stopAll();
+    process.exit(1);
+  },
+);
