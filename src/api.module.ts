@@ -24,7 +24,7 @@ import { QueryService } from './query/query.service';
     AuthModule,
     ThrottlerModule.forRootAsync({
       inject: [HUB_CONFIG],
-      useFactory: (config: HubConfig) => ({ throttlers: [{ name: 'public', ttl: 60_000, limit: Math.max(config.rateLimit, 1) }] }),
+      useFactory: (config: HubConfig) => ({ throttlers: [{ name: 'default', ttl: 60_000, limit: Math.max(config.rateLimit, 1) }] }),
     }),
   ],
   controllers: [

@@ -20,6 +20,11 @@ export class PublicRateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
+  /** One budget per client across all public routes (the default would be one per route). */
+  protected override generateKey(_ctx: ExecutionContext, tracker: string, throttlerName: string): string {
+    return `${throttlerName}:${tracker}`;
+  }
+
   protected override async shouldSkip(ctx: ExecutionContext): Promise<boolean> {
     if (this.config.rateLimit === 0) return true;
     return !this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()]);

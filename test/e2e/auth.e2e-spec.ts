@@ -1,0 +1,148 @@
+import { FixedClock } from '../../src/common/clock';
+import { RouteAudit } from '../../src/auth/route-audit';
+import { ADMIN } from '../utils/env';
+import { drained, startHub, TestHub, validMessage } from '../utils/hub';
+
+/** The routes anyone may call. Adding a public route means adding it here, on purpose. */
+const PUBLIC_ROUTES = [
+  'GET /api/v1/channels',
+  'GET /api/v1/channels/:id',
+  'POST /api/v1/channels/:channelId/messages',
+  'GET /go/:channelId',
+  'GET /mailbox',
+  'POST /mailbox',
+  'GET /api/v1/query/:queryCode',
+  'POST /api/v1/auth/login',
+  'GET /health',
+  'GET /metrics',
+].sort();
+
+describe('auth, roles and personal data', () => {
+  const clock = new FixedClock(new Date('2026-03-02T02:00:00Z'));
+  let hub: TestHub;
+  let caseNo: string;
+  beforeAll(async () => {
+    hub = await startHub({ clock });
+    await hub.http().post('/api/v1/channels/portal-zhujian/messages').send(validMessage({ phone: '13611112222', name: '钱七', email: 'qq7@example.com', idNumber: '11010519491231002X' })).expect(202);
+    await drained(hub.db);
+    [{ case_no: caseNo }] = await hub.db.query(`SELECT case_no FROM cases`);
+  });
+  afterAll(() => hub.close());
+
+  it('declares an access rule on every route, and the public ones are exactly the expected list', () => {
+    const routes = hub.app.get(RouteAudit).routes();
+    expect(routes.filter((r) => r.access === 'undeclared')).toEqual([]);
+    expect(routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`).sort()).toEqual(PUBLIC_ROUTES);
+  });
+
+  it('answers 401 to an anonymous call of every guarded route', async () => {
+    const guarded = hub.app.get(RouteAudit).routes().filter((r) => r.access !== 'public');
+    expect(guarded.length).toBeGreaterThan(2);
+    for (const r of guarded) {
+      const path = r.path.replace(/:[A-Za-z]+/g, 'x');
+      const res = await hub.http()[r.method.toLowerCase() as 'get'](path);
+      expect([r.method, path, res.status]).toEqual([r.method, path, 401]);
+    }
+  });
+
+  it('signs in the bootstrap administrator and refuses wrong or missing credentials', async () => {
+    const ok = await hub.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
+    expect(ok.body).toMatchObject({ accessToken: expect.any(String), role: 'admin' });
+    await hub.http().post('/api/v1/auth/login').send({ ...ADMIN, password: 'wrong-password' }).expect(401);
+    await hub.http().post('/api/v1/auth/login').send({ username: 'nobody', password: 'whatever-it-is' }).expect(401);
+    await hub.http().post('/api/v1/auth/login').send({ username: 'admin' }).expect(400);
+    const [stored] = await hub.db.query(`SELECT password_hash FROM staff_user WHERE username = 'admin'`);
+    expect(stored.password_hash).toMatch(/^scrypt\$32768\$/);
+    const audit = await hub.db.query(`SELECT action, count(*)::int AS n FROM audit_log WHERE action LIKE 'login%' GROUP BY action ORDER BY action`);
+    expect(audit).toEqual([{ action: 'login', n: 1 }, { action: 'login.failed', n: 2 }]);
+  });
+
+  it('refuses tampered and expired tokens', async () => {
+    const token = await hub.login(ADMIN.username, ADMIN.password);
+    await hub.http().get('/api/v1/cases').set('Authorization', `Bearer ${token}`).expect(200);
+    const [h, p, s] = token.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), role: 'admin', usr: 'mallory' })).toString('base64url');
+    await hub.http().get('/api/v1/cases').set('Authorization', `Bearer ${h}.${forged}.${s}`).expect(401);
+    clock.advance(8 * 3600 * 1000 + 1000);
+    await hub.http().get('/api/v1/cases').set('Authorization', `Bearer ${token}`).expect(401);
+    clock.advance(-(8 * 3600 * 1000 + 1000));
+  });
+
+  it('shows staff the case list with contact details masked', async () => {
+    const token = await hub.userToken('staff');
+    const res = await hub.http().get('/api/v1/cases?channel=portal-zhujian&page=1&pageSize=10').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(res.body.total).toBe(1);
+    expect(res.body.items[0]).toMatchObject({ caseNo, channelId: 'portal-zhujian', status: 'new', citizenMasked: true, citizen: { phone: '136****2222', name: '钱*', email: 'q***@example.com', idNumber: '1101**********002X' } });
+    const text = JSON.stringify(res.body);
+    for (const secret of ['13611112222', '钱七', 'qq7@example.com', '11010519491231002X']) expect(text).not.toContain(secret);
+    await hub.http().get('/api/v1/cases?status=bogus').set('Authorization', `Bearer ${token}`).expect(400);
+    await hub.http().get('/api/v1/cases?pageSize=1000').set('Authorization', `Bearer ${token}`).expect(400);
+    const other = await hub.http().get('/api/v1/cases?channel=portal-jiaoyu').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(other.body.total).toBe(0);
+  });
+
+  it('reveals contact details to mailbox staff on request, and records who looked', async () => {
+    const token = await hub.userToken('staff');
+    const masked = await hub.http().get(`/api/v1/cases/${caseNo}`).set('Authorization', `Bearer ${token}`).expect(200);
+    expect(masked.body.citizen.phone).toBe('136****2222');
+    expect(masked.body.timeline.map((e: { type: string }) => e.type)).toEqual(['received', 'registered']);
+    const shown = await hub.http().get(`/api/v1/cases/${caseNo}?reveal=citizen`).set('Authorization', `Bearer ${token}`).expect(200);
+    expect(shown.body.citizen).toEqual({ phone: '13611112222', name: '钱七', email: 'qq7@example.com', idNumber: '11010519491231002X' });
+    const audit = await hub.db.query(`SELECT actor, target FROM audit_log WHERE action = 'case.reveal_citizen'`);
+    expect(audit).toHaveLength(1);
+    expect(audit[0].target).toBe(caseNo);
+    const raw = await hub.http().get(`/api/v1/cases/${caseNo}/raw`).set('Authorization', `Bearer ${token}`).expect(200);
+    expect(raw.body).toMatchObject({ via: 'api', body: { phone: '13611112222' } });
+  });
+
+  it('does not reveal to leaders, and shows a unit only its own cases', async () => {
+    const leader = await hub.userToken('leader');
+    await hub.http().get(`/api/v1/cases/${caseNo}?reveal=citizen`).set('Authorization', `Bearer ${leader}`).expect(403);
+    await hub.http().get(`/api/v1/cases/${caseNo}/raw`).set('Authorization', `Bearer ${leader}`).expect(403);
+    const unit = await hub.userToken('unit', '市住建局');
+    const list = await hub.http().get('/api/v1/cases?unit=').set('Authorization', `Bearer ${unit}`).expect(200);
+    expect(list.body.total).toBe(0); // not transferred to it yet
+    await hub.http().get(`/api/v1/cases/${caseNo}`).set('Authorization', `Bearer ${unit}`).expect(404);
+  });
+
+  it('guards the queue dashboard', async () => {
+    await hub.http().get('/admin/queues').expect(401);
+    const unit = await hub.userToken('unit', '市住建局');
+    await hub.http().get(`/admin/queues?token=${unit}`).expect(401);
+    const admin = await hub.login(ADMIN.username, ADMIN.password);
+    const enter = await hub.http().get(`/admin/queues?token=${admin}`).expect(302);
+    const cookie = String(enter.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const page = await hub.http().get('/admin/queues').set('Cookie', cookie.split(';')[0]).expect(200);
+    expect(page.text).toContain('<html');
+  });
+
+  it('serves operations: health, metrics without personal data, OpenAPI', async () => {
+    expect((await hub.http().get('/health').expect(200)).body).toEqual({ status: 'ok', postgres: 'up', redis: 'up' });
+    const metrics = await hub.http().get('/metrics').expect(200);
+    expect(metrics.text).toContain('hub_intake_total{channel="portal-zhujian",outcome="accepted"} 1');
+    expect(metrics.text).toMatch(/hub_queue_jobs\{queue="intake",state="waiting"\} \d+/);
+    expect(metrics.text).toContain('hub_inbound_backlog{status="pending"} 0');
+    expect(metrics.text).not.toContain('13611112222');
+    const docs = await hub.http().get('/docs').expect(200);
+    expect(docs.text).toContain('swagger');
+    const spec = await hub.http().get('/docs-json').expect(200);
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/api/v1/channels/{channelId}/messages', '/api/v1/query/{queryCode}', '/api/v1/cases']));
+  });
+});
+
+describe('rate limit on public routes', () => {
+  let hub: TestHub;
+  beforeAll(async () => (hub = await startHub({ env: { HUB_RATE_LIMIT: '3' } })));
+  afterAll(() => hub.close());
+
+  it('answers 429 past HUB_RATE_LIMIT requests a minute from one client, and leaves staff routes alone', async () => {
+    const staff = await hub.userToken('staff'); // signing in is a public request: 1 of 3
+    for (let i = 0; i < 2; i++) await hub.http().get('/api/v1/channels').expect(200);
+    const res = await hub.http().get('/api/v1/channels').expect(429);
+    expect(res.headers['retry-after']).toBeDefined();
+    await hub.http().post('/api/v1/channels/mailbox/messages').send(validMessage()).expect(429);
+    for (let i = 0; i < 5; i++) await hub.http().get('/api/v1/cases').set('Authorization', `Bearer ${staff}`).expect(200);
+  });
+});
