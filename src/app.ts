@@ -22,6 +22,8 @@ import { WorkerModule } from './worker.module';
 export interface BuildOptions {
   /** Replace the clock (tests). */
   clock?: Clock;
+  /** Let Nest close the app on SIGTERM/SIGINT (default); off when the caller handles signals. */
+  shutdownHooks?: boolean;
 }
 
 function rootModule(config: HubConfig, roles: HubRole[], opts: BuildOptions): Type {
@@ -47,7 +49,7 @@ async function seed(app: INestApplicationContext, roles: HubRole[]): Promise<voi
 export async function createApiApp(config: HubConfig, roles: HubRole[], opts: BuildOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule(config, roles, opts), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  if (opts.shutdownHooks !== false) app.enableShutdownHooks();
   if (config.trustProxy) app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(

@@ -2,9 +2,13 @@
  * The hub's entry point. `HUB_ROLES` unset: this process serves the API and forks the worker
  * role into a child process (so HTTP load never starves case registration). `HUB_ROLES=api` or
  * `worker` runs one role; `api,worker` runs both in one process.
+ *
+ * On SIGTERM/SIGINT: the HTTP server stops taking requests and finishes those in flight, the
+ * worker finishes its running jobs (queued ones stay queued), then the process exits.
  */
 import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { createApiApp, createWorkerContext, prepareDatabase } from './app';
 import { ConfigError, HubConfig, loadConfig } from './config/env';
 
@@ -20,40 +24,39 @@ function readConfig(): HubConfig {
   }
 }
 
-function forkWorker(): ChildProcess {
-  const child = fork(__filename, [], { env: { ...process.env, HUB_ROLES: 'worker' }, stdio: 'inherit' });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      process.stderr.write(`worker process exited (${signal ?? code}); stopping the hub\n`);
-      process.exit(1);
-    }
+/** API here, worker in a child process; stops both on a signal, the child first. */
+async function supervise(config: HubConfig): Promise<void> {
+  let stopping = false;
+  const worker: ChildProcess = fork(__filename, [], { env: { ...process.env, HUB_ROLES: 'worker' }, stdio: 'inherit' });
+  worker.on('exit', (code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`worker process exited (${signal ?? code}); stopping the hub\n`);
+    process.exit(1);
   });
-  return child;
+  const app = await createApiApp(config, ['api'], { shutdownHooks: false });
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    const workerDone = worker.exitCode === null ? once(worker, 'exit') : Promise.resolve();
+    worker.kill(signal);
+    await app.close();
+    await workerDone;
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  await app.listen(config.port, '0.0.0.0');
+  process.stdout.write(`hub listening on port ${config.port} (api; worker in process ${worker.pid})\n`);
 }
-
-let stopping = false;
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const roles = config.supervise ? (['api'] as const) : config.roles;
   await prepareDatabase(config);
-
-  let worker: ChildProcess | undefined;
-  if (config.supervise) {
-    worker = forkWorker();
-    const stop = (signal: NodeJS.Signals) => {
-      stopping = true;
-      worker?.kill(signal);
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  }
-
-  if (roles.includes('api')) {
-    const app = await createApiApp(config, [...roles]);
+  if (config.supervise) return supervise(config);
+  if (config.roles.includes('api')) {
+    const app = await createApiApp(config, config.roles);
     await app.listen(config.port, '0.0.0.0');
-    const url = await app.getUrl();
-    process.stdout.write(`hub listening on ${url.replace('[::1]', '127.0.0.1')} (roles: ${config.supervise ? 'api + worker process' : roles.join(',')})\n`);
+    process.stdout.write(`hub listening on port ${config.port} (${config.roles.join(',')})\n`);
   } else {
     await createWorkerContext(config);
     process.stdout.write('hub worker running\n');

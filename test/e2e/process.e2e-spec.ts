@@ -1,0 +1,88 @@
+/**
+ * The built hub as a real process, as `npm start` runs it: the API with its worker in a child
+ * process, a database that does not exist yet, JSON logs, and a clean stop on SIGTERM.
+ * Needs `npm run build` first (`npm test` does it).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { eventually } from '../utils/hub';
+
+const MAIN = join(__dirname, '../../dist/src/main.js');
+const DB = 'liuyan_test_process';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: string | null }> } {
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, output: () => out, exited };
+}
+
+describe('the hub as a process (npm start)', () => {
+  beforeAll(async () => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
+    const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('refuses to boot on bad configuration, naming the variable', async () => {
+    const { exited, output } = run({ PORT: 'abc' });
+    expect((await exited).code).toBe(78);
+    expect(output()).toContain('PORT must be an integer');
+    const redis = run({ REDIS_URL: 'http://nope' });
+    expect((await redis.exited).code).toBe(78);
+    expect(redis.output()).toContain('REDIS_URL');
+  });
+
+  it('creates its database, serves with a worker process, logs no personal data, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const hub = run({
+      PORT: String(port),
+      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${DB}`,
+      REDIS_URL: 'redis://127.0.0.1:6379/14',
+      HUB_LOG_LEVEL: 'info',
+      HUB_ADMIN_USERNAME: 'admin',
+      HUB_ADMIN_PASSWORD: 'process-test-password',
+    });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await eventually(async () => ((await fetch(`${base}/health`).catch(() => undefined))?.status === 200 ? true : undefined), 30_000, 'the hub to answer /health');
+      const res = await fetch(`${base}/api/v1/channels/portal-minzheng/messages`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ content: '低保申请进度查询', phone: '13566667777', name: '孙八', email: 'sun8@example.com', idNumber: '11010519491231002X' }),
+      });
+      expect(res.status).toBe(202);
+      const { queryCode } = (await res.json()) as { queryCode: string };
+      const progress = await eventually(async () => {
+        const q = (await (await fetch(`${base}/api/v1/query/${queryCode}`)).json()) as { caseNo: string | null };
+        return q.caseNo ? q : undefined;
+      }, 20_000, 'the worker process to register the case');
+      expect(progress.caseNo).toMatch(/^AJ/);
+
+      hub.child.kill('SIGTERM');
+      const { code } = await hub.exited;
+      expect(code).toBe(0);
+      const log = hub.output();
+      expect(log).toContain('"msg":"request completed"'); // structured access log
+      for (const secret of ['13566667777', '孙八', 'sun8@example.com', '11010519491231002X', queryCode]) expect(log).not.toContain(secret);
+      expect(log).toContain('hub worker running');
+    } finally {
+      hub.child.kill('SIGKILL');
+    }
+  });
+});
