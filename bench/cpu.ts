@@ -60,22 +60,39 @@ export function cpuGroups(servers: CpuGroup[]): CpuGroup[] {
 
 export type CpuShares = { label: string; percent: number }[];
 
-/** Starts measuring; the returned function gives each group's CPU as % of one core since then. */
+/** Busy (non-idle, non-iowait) ticks of the whole machine, from the first line of /proc/stat. */
+function machineBusyTicks(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = fields;
+  return user + nice + system + irq + softirq + steal;
+}
+
+/**
+ * Starts measuring; the returned function gives each group's CPU as % of one core since then,
+ * then `other` (every other process: anything else running on the machine distorts the figures)
+ * and `all` (the whole machine; 100 × cores when the cores were saturated).
+ */
 export function startCpu(groups: CpuGroup[]): () => CpuShares {
   const snapshot = () => new Map(allStats().map((p) => [p.pid, p]));
   const before = snapshot();
+  const busy0 = machineBusyTicks();
   const t0 = process.hrtime.bigint();
   return () => {
     const after = snapshot();
+    const busy = machineBusyTicks() - busy0;
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    return groups.map((g) => {
+    const pct = (ticks: number) => Math.round((ticks / TICKS_PER_SECOND / seconds) * 100);
+    let grouped = 0;
+    const shares = groups.map((g) => {
       let ticks = 0;
       for (const p of after.values()) {
         if (!g.match(p)) continue;
         ticks += p.ticks - (before.get(p.pid)?.ticks ?? 0);
       }
-      return { label: g.label, percent: Math.round((ticks / TICKS_PER_SECOND / seconds) * 100) };
+      grouped += ticks;
+      return { label: g.label, percent: pct(ticks) };
     });
+    return [...shares, { label: 'other', percent: Math.max(0, pct(busy - grouped)) }, { label: 'all', percent: pct(busy) }];
   };
 }
 

@@ -79,6 +79,12 @@ async function intakeRun(cfg: BenchConfig, spec: LoadSpec, servers: CpuGroup[]):
   return { load, ...(await stop()) };
 }
 
+/** A warning when processes outside the bench used the cores meanwhile (the figures are then low). */
+function disturbance(cpu: CpuShares): string | undefined {
+  const other = cpu.find((s) => s.label === 'other')?.percent ?? 0;
+  return other > 10 ? `other processes used ${other} % of a core meanwhile: figures disturbed` : undefined;
+}
+
 /** `withWal`: only where the run's WAL belongs to its messages alone (no worker busy meanwhile). */
 function intakeRow(measurement: string, r: Measured, withWal: boolean): Row {
   return {
@@ -93,6 +99,7 @@ function intakeRow(measurement: string, r: Measured, withWal: boolean): Row {
     errors: r.load.errors,
     walKbPerMsg: withWal && r.load.accepted > 0 ? r.walBytes / 1024 / r.load.accepted : undefined,
     cpu: formatCpu(r.cpu),
+    note: disturbance(r.cpu),
   };
 }
 
@@ -135,7 +142,13 @@ function burstRow(measurement: string, b: BurstResult): Row {
     errors: b.load.errors,
     walKbPerMsg: b.cases > 0 ? b.walBytes / 1024 / b.cases : undefined,
     cpu: formatCpu(b.cpu),
-    note: `burst of ${b.load.accepted + b.load.non202 + b.load.errors}; last case ${b.seconds.toFixed(1)} s after the first request; latencies are the burst's intake${b.complete ? '' : '; INCOMPLETE (timed out)'}`,
+    note: [
+      `burst of ${b.load.accepted + b.load.non202 + b.load.errors}; last case ${b.seconds.toFixed(1)} s after the first request; latencies are the burst's intake`,
+      b.complete ? undefined : 'INCOMPLETE (timed out)',
+      disturbance(b.cpu),
+    ]
+      .filter(Boolean)
+      .join('; '),
   };
 }
 

@@ -58,8 +58,10 @@ async function main(): Promise<void> {
     await app.listen(config.port, '0.0.0.0');
     process.stdout.write(`hub listening on port ${config.port} (${config.roles.join(',')})\n`);
   } else {
-    await createWorkerContext(config);
+    const worker = await createWorkerContext(config);
     process.stdout.write('hub worker running\n');
+    // Forked by a supervisor that died without stopping us (SIGKILL): finish running jobs, exit.
+    process.once('disconnect', () => void worker.close().finally(() => process.exit(0)));
   }
 }
 

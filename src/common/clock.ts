@@ -10,8 +10,10 @@ export class Clock {
 
 /** A clock for tests: starts at a given instant and moves only when told. */
 export class FixedClock extends Clock {
-  constructor(private current: Date) {
+  private current: Date;
+  constructor(start: Date) {
     super();
+    this.current = new Date(start.getTime());
   }
   override now(): Date {
     return new Date(this.current.getTime());

@@ -30,10 +30,12 @@ export function maskCitizen(c: CitizenContact): CitizenContact {
   };
 }
 
-const PHONE_IN_TEXT = /(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)/g;
+// Mobile numbers, also written with +86 and with spaces or dashes between the digits.
+const PHONE_IN_TEXT = /(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)/g;
 const ID_IN_TEXT = /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g;
 const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-const LANDLINE_IN_TEXT = /(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)/g;
+const LANDLINE_IN_TEXT = /(?<!\d)(\(0\d{2,3}\)|0\d{2,3})([\s-]?)\d{7,8}(?!\d)/g;
+const FULLWIDTH_DIGIT = /[０-９]/g;
 
 /**
  * Removes phone numbers, ID numbers and emails that a citizen typed into free text, before the
@@ -41,8 +43,9 @@ const LANDLINE_IN_TEXT = /(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)/g;
  */
 export function redactText(text: string): string {
   return text
+    .replace(FULLWIDTH_DIGIT, (d) => String(d.charCodeAt(0) - 0xff10))
     .replace(ID_IN_TEXT, (m) => maskIdNumber(m))
-    .replace(PHONE_IN_TEXT, (m) => maskPhone(m.replace(/^\+?86/, '')))
-    .replace(LANDLINE_IN_TEXT, (m) => m.slice(0, 4) + '****')
+    .replace(PHONE_IN_TEXT, (m) => maskPhone(m.replace(/^\+?86/, '').replace(/\D/g, '')))
+    .replace(LANDLINE_IN_TEXT, '$1$2****')
     .replace(EMAIL_IN_TEXT, (m) => maskEmail(m));
 }

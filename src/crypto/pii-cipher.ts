@@ -36,14 +36,17 @@ export class PiiCipher {
   }
 
   open(sealed: string): string {
-    const [version, keyId, iv, tag, body] = sealed.split('.');
-    if (version !== 'v1' || !keyId || iv === undefined || tag === undefined || body === undefined) {
+    const parts = sealed.split('.');
+    const [version, keyId, iv, tag, body] = parts;
+    const tagBytes = Buffer.from(tag ?? '', 'base64url');
+    const ivBytes = Buffer.from(iv ?? '', 'base64url');
+    if (parts.length !== 5 || version !== 'v1' || !keyId || ivBytes.length !== 12 || tagBytes.length !== 16) {
       throw new Error('not a sealed value');
     }
     const key = this.keys.get(keyId);
     if (!key) throw new Error(`no key with id ${keyId} is configured (HUB_OLD_DATA_KEYS?)`);
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: 16 });
+    decipher.setAuthTag(tagBytes);
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
   }
 

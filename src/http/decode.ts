@@ -53,6 +53,7 @@ export function parseContentType(header: string | undefined): ParsedContentType 
   return out;
 }
 
+/** `s` holds one byte per character (read as latin1): escapes become bytes, other bytes stay. */
 function percentDecode(s: string): Buffer {
   const bytes: number[] = [];
   for (let i = 0; i < s.length; i++) {
@@ -61,8 +62,7 @@ function percentDecode(s: string): Buffer {
     else if (c === 0x25 && i + 2 < s.length && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
       bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
       i += 2;
-    } else if (c < 0x80) bytes.push(c);
-    else bytes.push(...Buffer.from(s[i], 'utf8'));
+    } else bytes.push(c);
   }
   return Buffer.from(bytes);
 }

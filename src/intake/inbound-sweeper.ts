@@ -48,16 +48,16 @@ export class InboundSweeper implements OnApplicationBootstrap, OnApplicationShut
   async sweep(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - this.config.sweepAfterMs);
     let requeued = 0;
-    for (const id of await this.inbound.pendingBefore(before, BATCH)) {
-      const jobId = intakeJobId(id);
+    for (const { id, receivedAt } of await this.inbound.pendingBefore(before, BATCH)) {
+      const jobId = intakeJobId(id, receivedAt);
       const job = await this.queue.getJob(jobId);
       const state = job ? await job.getState() : 'missing';
       if (state === 'failed') {
         await job!.retry('failed');
         requeued++;
       } else if (state === 'missing' || state === 'completed' || state === 'unknown') {
-        // A completed job whose row is still pending did not register it (a restored database,
-        // say): run it again. Registration is idempotent, so this cannot double a case.
+        // A completed job whose row is still pending did not register it: run it again.
+        // Registration is idempotent, so this cannot double a case.
         if (job && state !== 'unknown') await job.remove().catch(() => undefined);
         await this.queue.add(INTAKE_JOB, { inboundId: id }, { ...INTAKE_JOB_OPTIONS, jobId });
         requeued++;

@@ -22,6 +22,7 @@ export interface StoredInbound {
   queryCodeSealed: string;
   requestHash: string;
   status: 'pending' | 'processed' | 'failed';
+  receivedAt: Date;
 }
 
 export interface InboundForCase {
@@ -35,7 +36,7 @@ export interface InboundForCase {
 }
 
 const RETURNING = `id::text, receipt_no AS "receiptNo", channel_id AS "channelId", query_code_sealed AS "queryCodeSealed",
-  request_hash AS "requestHash", status`;
+  request_hash AS "requestHash", status, received_at AS "receivedAt"`;
 
 /** The inbound (outbox) rows: the raw submissions, stored before the 202. */
 @Injectable()
@@ -85,12 +86,12 @@ export class InboundRepository {
   }
 
   /** Rows still pending after `olderThan`: their job was lost or never added. */
-  async pendingBefore(olderThan: Date, limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT id::text FROM inbound_message WHERE status = 'pending' AND received_at < $1 ORDER BY received_at LIMIT $2`,
+  async pendingBefore(olderThan: Date, limit: number): Promise<{ id: string; receivedAt: Date }[]> {
+    return this.db.query(
+      `SELECT id::text, received_at AS "receivedAt" FROM inbound_message
+        WHERE status = 'pending' AND received_at < $1 ORDER BY received_at LIMIT $2`,
       [olderThan, limit],
     );
-    return rows.map((r) => r.id);
   }
 
   /** Rows not (yet) cases: pending and failed. Both counts use partial indexes. */

@@ -105,7 +105,7 @@ export class IntakeService {
       return { receipt: this.receiptOf(stored.row), replayed: true };
     }
     outcome('accepted');
-    await this.enqueue(stored.row.id);
+    await this.enqueue(stored.row.id, stored.row.receivedAt);
     return { receipt: { ...this.receiptOf(stored.row), queryCode: stored.queryCode }, replayed: false };
   }
 
@@ -158,11 +158,11 @@ export class IntakeService {
   }
 
   /** Best effort: a message whose job cannot be queued now is queued by the sweeper later. */
-  private async enqueue(inboundId: string): Promise<void> {
+  private async enqueue(inboundId: string, receivedAt: Date): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.queue.add(INTAKE_JOB, { inboundId }, { ...INTAKE_JOB_OPTIONS, jobId: intakeJobId(inboundId) }),
+        this.queue.add(INTAKE_JOB, { inboundId }, { ...INTAKE_JOB_OPTIONS, jobId: intakeJobId(inboundId, receivedAt) }),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('queue add timed out')), ENQUEUE_TIMEOUT_MS))),
       ]);
     } catch (err) {

@@ -11,7 +11,11 @@ export interface IntakeJobData {
   inboundId: string;
 }
 
-export const intakeJobId = (inboundId: string) => `inbound-${inboundId}`;
+/**
+ * The job of one inbound row. The receipt instant is part of it so that a recreated or restored
+ * database, whose ids start again, never meets the old jobs still kept in Redis.
+ */
+export const intakeJobId = (inboundId: string, receivedAt: Date) => `inbound-${inboundId}-${receivedAt.getTime()}`;
 
 export const INTAKE_JOB_OPTIONS: JobsOptions = {
   attempts: 8,

@@ -26,7 +26,7 @@ function run(env: Record<string, string>): { child: ChildProcess; output: () => 
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   return { child, output: () => out, exited };
 }
 
@@ -84,5 +84,25 @@ describe('the hub as a process (npm start)', () => {
     } finally {
       hub.child.kill('SIGKILL');
     }
+  });
+
+  it('leaves no orphan: the worker process stops when its supervisor is killed', async () => {
+    const port = await freePort();
+    const hub = run({ PORT: String(port), DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${DB}`, REDIS_URL: 'redis://127.0.0.1:6379/14' });
+    const workerPid = await eventually(async () => {
+      const m = /worker in process (\d+)/.exec(hub.output());
+      return m && hub.output().includes('hub worker running') ? Number(m[1]) : undefined;
+    }, 30_000, 'the worker to start');
+    hub.child.kill('SIGKILL');
+    await hub.exited;
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await eventually(async () => (alive(workerPid) ? undefined : true), 15_000, `worker ${workerPid} to exit`);
   });
 });

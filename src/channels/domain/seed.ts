@@ -50,7 +50,7 @@ export function parseChannelSeed(text: string): SeedChannel[] {
     if (seen.has(id)) throw new SeedError(`${where}: duplicate id`);
     seen.add(id);
     const disposition = str(row, 'disposition', where) as SeedChannel['disposition'];
-    if (!(disposition in SEED_ADAPTER)) throw new SeedError(`${where}: unknown disposition "${disposition}"`);
+    if (!Object.hasOwn(SEED_ADAPTER, disposition)) throw new SeedError(`${where}: unknown disposition "${disposition}"`);
     let referTo: SeedChannel['referTo'] = null;
     if (disposition === 'excluded') {
       const ref = row.referTo as Record<string, unknown> | undefined;
