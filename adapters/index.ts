@@ -3,11 +3,12 @@
  * A channel's `adapter` names one of these; the hub refuses a channel whose adapter is missing.
  */
 import { ChannelAdapter } from './contract';
+import { portalAdapter } from './portal';
 import { webFormAdapter } from './web-form';
 
 export * from './contract';
 
-export const ADAPTERS: readonly ChannelAdapter[] = [webFormAdapter];
+export const ADAPTERS: readonly ChannelAdapter[] = [webFormAdapter, portalAdapter];
 
 export function findAdapter(name: string): ChannelAdapter | undefined {
   return ADAPTERS.find((a) => a.manifest.name === name);

@@ -13,7 +13,6 @@ import { IntakeService } from './intake/intake.service';
 import { HealthController } from './ops/health.controller';
 import { JobLatencyListener } from './ops/job-latency.listener';
 import { MetricsController } from './ops/metrics.controller';
-import { MetricsService } from './ops/metrics.service';
 import { PagesController } from './pages/pages.controller';
 import { QueryController } from './query/query.controller';
 import { QueryService } from './query/query.service';
@@ -40,7 +39,6 @@ import { QueryService } from './query/query.service';
     IntakeService,
     QueryService,
     CasesService,
-    MetricsService,
     JobLatencyListener,
     { provide: APP_GUARD, useClass: PublicRateLimitGuard },
   ],

@@ -41,7 +41,9 @@ export async function prepareDatabase(config: HubConfig): Promise<string[]> {
 }
 
 async function seed(app: INestApplicationContext, roles: HubRole[]): Promise<void> {
-  await app.get(ChannelRegistry).seedIfEmpty();
+  const registry = app.get(ChannelRegistry);
+  await registry.seedIfEmpty();
+  await registry.assertAdapters();
   if (roles.includes('api')) await app.get(AuthService).ensureBootstrapAdmin();
 }
 

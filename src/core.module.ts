@@ -12,6 +12,8 @@ import { HubConfig } from './config/env';
 import { CryptoModule } from './crypto/crypto.module';
 import { dataSourceOptions } from './database/data-source';
 import { InboundRepository } from './intake/inbound.repository';
+import { InboundWriter } from './intake/inbound-writer.service';
+import { MetricsService } from './ops/metrics.service';
 import { loggerParams } from './ops/logging';
 import { INTAKE_QUEUE } from './queue/queues';
 import { QueueConnectionLog } from './queue/queue-health';
@@ -33,8 +35,8 @@ export class CoreModule {
         CryptoModule,
         AuditModule,
       ],
-      providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, CaseRepository, QueueConnectionLog],
-      exports: [Clock, ChannelRegistry, InboundRepository, CaseRepository, BullModule, TypeOrmModule],
+      providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, MetricsService, QueueConnectionLog],
+      exports: [Clock, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, MetricsService, BullModule, TypeOrmModule],
     };
   }
 }

@@ -5,6 +5,8 @@ import { Repository } from 'typeorm';
 import { HUB_CONFIG } from '../config/config.module';
 import { HubConfig } from '../config/env';
 import { findConfigFile } from '../config/files';
+import { ChannelAdapter, findAdapter } from '../../adapters';
+import { validateConfig } from './domain/config-validation';
 import { parseChannelSeed } from './domain/seed';
 import { ChannelEntity } from './entities/channel.entity';
 
@@ -30,7 +32,7 @@ export class ChannelRegistry {
     return this.repo.manager.transaction(async (tx) => {
       await tx.query('LOCK TABLE channel IN EXCLUSIVE MODE');
       if ((await tx.count(ChannelEntity)) > 0) return 0;
-      await tx.insert(ChannelEntity, rows.map((r) => ({ ...r, config: r.config as never, enabled: true, version: 1 })));
+      await tx.insert(ChannelEntity, rows.map((r) => ({ ...r, config: r.config as never, version: 1 })));
       this.logger.log(`channel registry seeded with ${rows.length} rows from channels.yaml`);
       return rows.length;
     });
@@ -43,6 +45,35 @@ export class ChannelRegistry {
   /** All rows in the order of the plan's table. */
   async all(): Promise<ChannelEntity[]> {
     return (await this.current()).ordered;
+  }
+
+  /**
+   * The adapter of a channel and its configuration with defaults, checked against the manifest.
+   * Throws with the channel and field named when either is wrong.
+   */
+  resolve(channel: ChannelEntity): { adapter: ChannelAdapter; config: Record<string, unknown> } {
+    const adapter = channel.adapter ? findAdapter(channel.adapter) : undefined;
+    if (!adapter) throw new Error(`channel ${channel.id}: adapter "${channel.adapter ?? ''}" does not exist`);
+    const checked = validateConfig(adapter.manifest, channel.config ?? {});
+    if (!checked.ok) {
+      throw new Error(`channel ${channel.id}: invalid config: ${checked.problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
+    }
+    return { adapter, config: checked.value };
+  }
+
+  /** The boot check: every enabled channel that takes messages in has its adapter and a valid configuration. */
+  async assertAdapters(): Promise<void> {
+    this.invalidate();
+    const problems: string[] = [];
+    for (const channel of await this.all()) {
+      if (!channel.enabled || channel.disposition === 'closed' || channel.disposition === 'excluded') continue;
+      try {
+        this.resolve(channel);
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
+    if (problems.length) throw new Error(`the channel registry cannot be served:\n  ${problems.join('\n  ')}`);
   }
 
   /** Forget the snapshot (after a local change). */

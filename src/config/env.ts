@@ -37,6 +37,7 @@ export interface HubConfig {
   dbPoolSize: number;
   timeZone: string;
   publicBaseUrl: string;
+  pull: { timeoutMs: number; retries: number; backoffMs: number; maxBackoffMs: number; circuitAfter: number; circuitMs: number };
 }
 
 export class ConfigError extends Error {
@@ -162,6 +163,14 @@ export function loadConfig(env: Env = process.env): HubConfig {
     channelCacheMs: int(env, 'HUB_CHANNEL_CACHE_MS', 2_000, 0, 600_000),
     dbPoolSize: int(env, 'HUB_DB_POOL_SIZE', 20, 1, 500),
     timeZone: 'Asia/Shanghai',
+    pull: {
+      timeoutMs: int(env, 'HUB_PULL_TIMEOUT_MS', 15_000, 100, 300_000),
+      retries: int(env, 'HUB_PULL_RETRIES', 4, 0, 20),
+      backoffMs: int(env, 'HUB_PULL_BACKOFF_MS', 2_000, 0, 600_000),
+      maxBackoffMs: int(env, 'HUB_PULL_MAX_BACKOFF_MS', 60_000, 0, 3_600_000),
+      circuitAfter: int(env, 'HUB_PULL_CIRCUIT_AFTER', 3, 1, 100),
+      circuitMs: int(env, 'HUB_PULL_CIRCUIT_MS', 15 * 60_000, 0, 86_400_000),
+    },
     publicBaseUrl: (env.HUB_PUBLIC_BASE_URL?.trim() || `http://127.0.0.1:${port}`).replace(/\/$/, ''),
   };
 }

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { findAdapter } from '../../adapters';
 import { CaseRepository } from '../cases/case.repository';
 import { ChannelRegistry } from '../channels/channel-registry.service';
 import { Clock, localDate } from '../common/clock';
@@ -28,11 +27,15 @@ export class CaseRegistrationService {
     const row = await this.inbound.forCase(inboundId);
     if (!row) throw new UnrecoverableError(`inbound ${inboundId} does not exist`);
     const channel = await this.registry.get(row.channelId);
-    const adapter = channel?.adapter ? findAdapter(channel.adapter) : undefined;
-    if (!channel || !adapter) throw new UnrecoverableError(`inbound ${inboundId}: channel ${row.channelId} has no adapter`);
-
+    if (!channel) throw new UnrecoverableError(`inbound ${inboundId}: channel ${row.channelId} is not in the registry`);
+    let resolved: ReturnType<ChannelRegistry['resolve']>;
+    try {
+      resolved = this.registry.resolve(channel);
+    } catch (err) {
+      throw new Error(`inbound ${inboundId}: ${(err as Error).message}`); // retried: an administrator may fix it
+    }
     const raw = JSON.parse(this.cipher.open(row.rawSealed)) as { body: unknown };
-    const mapped = adapter.map(raw.body, { channelId: row.channelId, config: channel.config });
+    const mapped = resolved.adapter.map(raw.body, { channelId: row.channelId, config: resolved.config });
     if (!mapped.ok) {
       const fields = mapped.errors.map((e) => `${e.field}:${e.code}`).join(', ');
       throw new UnrecoverableError(`inbound ${inboundId} no longer maps (${fields})`);

@@ -68,6 +68,16 @@ export class InboundRepository {
     return rows[0];
   }
 
+  /** Remembers a forward's signature; false when it was seen before (a replay). Forgets after a day. */
+  async rememberForward(signature: string, channelId: string, at: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `WITH gone AS (DELETE FROM forward_nonce WHERE seen_at < $3::timestamptz - interval '1 day')
+       INSERT INTO forward_nonce (signature, channel_id, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+      [signature, channelId, at],
+    );
+    return rows.length === 1;
+  }
+
   async forCase(id: string): Promise<InboundForCase | undefined> {
     const rows: InboundForCase[] = await this.db.query(
       `SELECT id::text, receipt_no AS "receiptNo", channel_id AS "channelId", raw_sealed AS "rawSealed",

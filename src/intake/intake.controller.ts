@@ -4,6 +4,11 @@ import { Request, Response } from 'express';
 import { Public } from '../auth/decorators';
 import { IntakeService, Receipt } from './intake.service';
 
+function header(req: Request, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
 @ApiTags('intake')
 @Controller('api/v1/channels/:channelId/messages')
 export class IntakeController {
@@ -14,6 +19,8 @@ export class IntakeController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Submit a citizen’s message through a channel (JSON or urlencoded form, UTF-8 or GBK)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key returns the first receipt' })
+  @ApiHeader({ name: 'X-Hub-Timestamp', required: false, description: 'Signed portal forward: Unix seconds' })
+  @ApiHeader({ name: 'X-Hub-Signature', required: false, description: 'Signed portal forward: sha256=<hex HMAC of "<timestamp>.<raw body>">' })
   @ApiBody({
     schema: {
       type: 'object',
@@ -41,7 +48,7 @@ export class IntakeController {
     @Param('channelId') channelId: string,
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Req() req: Request,
+    @Req() req: Request & { rawBody?: Buffer },
     @Res({ passthrough: true }) res: Response,
   ): Promise<Receipt> {
     const { receipt, replayed } = await this.intake.submit({
@@ -50,6 +57,9 @@ export class IntakeController {
       idempotencyKey,
       contentType: req.headers['content-type'],
       via: 'api',
+      forward: req.headers['x-hub-signature'] !== undefined || req.headers['x-hub-timestamp'] !== undefined
+        ? { timestamp: header(req, 'x-hub-timestamp'), signature: header(req, 'x-hub-signature'), rawBody: req.rawBody ?? Buffer.alloc(0) }
+        : undefined,
       clientIp: req.ip,
       userAgent: req.headers['user-agent']?.slice(0, 256),
     });

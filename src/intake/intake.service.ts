@@ -1,18 +1,13 @@
-import { HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import { HttpException, HttpStatus, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { findAdapter, FieldError } from '../../adapters';
+import { FieldError } from '../../adapters';
 import { admit } from '../channels/domain/admission';
 import { ChannelRegistry } from '../channels/channel-registry.service';
-import { Clock, localDate } from '../common/clock';
-import { HUB_CONFIG } from '../config/config.module';
-import { HubConfig } from '../config/env';
-import { PiiCipher } from '../crypto/pii-cipher';
+import { Clock } from '../common/clock';
 import { IntakeOutcome, MetricsService } from '../ops/metrics.service';
-import { INTAKE_JOB, INTAKE_JOB_OPTIONS, INTAKE_QUEUE, IntakeJobData, intakeJobId } from '../queue/queues';
 import { InboundRepository, StoredInbound } from './inbound.repository';
-import { newQueryCode } from './query-code';
+import { InboundWriter, RawEnvelope, WriteResult } from './inbound-writer.service';
+import { checkForward } from './domain/forward-signature';
 
 export interface Submission {
   channelId: string;
@@ -20,6 +15,8 @@ export interface Submission {
   idempotencyKey?: string;
   contentType?: string;
   via: 'api' | 'form';
+  /** Present when the request carries a portal's signature headers. */
+  forward?: { timestamp?: string; signature?: string; rawBody: Buffer };
   clientIp?: string;
   userAgent?: string;
 }
@@ -37,7 +34,6 @@ export class InvalidSubmission extends HttpException {
   }
 }
 
-const ENQUEUE_TIMEOUT_MS = 1000;
 
 /**
  * Intake: checks the channel table, validates with the channel's adapter, stores the raw
@@ -50,11 +46,9 @@ export class IntakeService {
   constructor(
     private readonly registry: ChannelRegistry,
     private readonly inbound: InboundRepository,
-    private readonly cipher: PiiCipher,
+    private readonly writer: InboundWriter,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
-    @InjectQueue(INTAKE_QUEUE) private readonly queue: Queue<IntakeJobData>,
-    @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
   async submit(s: Submission): Promise<{ receipt: Receipt; replayed: boolean }> {
@@ -78,6 +72,9 @@ export class IntakeService {
         break;
     }
 
+    const { adapter, config } = this.registry.resolve(decision.channel);
+    if (s.forward) await this.checkForward(s, config);
+
     if (s.idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(s.idempotencyKey)) {
       outcome('invalid');
       throw new InvalidSubmission([{ field: 'Idempotency-Key', code: 'invalid', message: 'Idempotency-Key must be 1–128 printable ASCII characters' }]);
@@ -86,9 +83,7 @@ export class IntakeService {
       outcome('invalid');
       throw new InvalidSubmission([{ field: 'body', code: 'required', message: 'the body is empty' }]);
     }
-    const adapter = findAdapter(decision.adapter);
-    if (!adapter) throw new Error(`channel ${s.channelId} names adapter "${decision.adapter}", which does not exist`);
-    const mapped = adapter.map(s.body, { channelId: s.channelId, config: decision.channel.config });
+    const mapped = adapter.map(s.body, { channelId: s.channelId, config });
     if (!mapped.ok) {
       outcome('invalid');
       throw new InvalidSubmission(mapped.errors);
@@ -105,8 +100,41 @@ export class IntakeService {
       return { receipt: this.receiptOf(stored.row), replayed: true };
     }
     outcome('accepted');
-    await this.enqueue(stored.row.id, stored.row.receivedAt);
+    await this.writer.enqueue(stored.row);
     return { receipt: { ...this.receiptOf(stored.row), queryCode: stored.queryCode }, replayed: false };
+  }
+
+  /** A signed forward: the signature must hold and must not have been seen before. */
+  private async checkForward(s: Submission, config: Record<string, unknown>): Promise<void> {
+    const f = s.forward!;
+    const check = checkForward({
+      secret: typeof config.forwardSecret === 'string' ? config.forwardSecret : undefined,
+      timestamp: f.timestamp,
+      signature: f.signature,
+      rawBody: f.rawBody,
+      nowMs: this.clock.now().getTime(),
+      windowSeconds: typeof config.replayWindowSeconds === 'number' ? config.replayWindowSeconds : 300,
+    });
+    if (check !== 'ok') {
+      this.metrics.intake.inc({ channel: s.channelId, outcome: 'forbidden' });
+      const why: Record<Exclude<typeof check, 'ok'>, string> = {
+        no_secret: 'this channel takes no signed forwards (no forwardSecret configured)',
+        malformed: 'X-Hub-Timestamp (Unix seconds) and X-Hub-Signature (sha256=<hex>) are required',
+        stale: 'X-Hub-Timestamp is outside the replay window',
+        bad_signature: 'the signature does not match',
+      };
+      throw new HttpException({ statusCode: 401, error: 'forward_signature_invalid', message: why[check] }, 401);
+    }
+    let fresh: boolean;
+    try {
+      fresh = await this.inbound.rememberForward(f.signature!, s.channelId, this.clock.now());
+    } catch (err) {
+      throw this.unavailable(s.channelId, err);
+    }
+    if (!fresh) {
+      this.metrics.intake.inc({ channel: s.channelId, outcome: 'forbidden' });
+      throw new HttpException({ statusCode: 409, error: 'forward_replayed', message: 'this signed request was already received' }, 409);
+    }
   }
 
   private async loadChannel(id: string) {
@@ -117,30 +145,10 @@ export class IntakeService {
     }
   }
 
-  private async store(s: Submission, externalId: string | undefined, requestHash: string) {
+  private async store(s: Submission, externalId: string | undefined, requestHash: string): Promise<WriteResult> {
+    const raw: RawEnvelope = { v: 1, via: s.via, contentType: s.contentType, body: s.body, idempotencyKey: s.idempotencyKey, clientIp: s.clientIp, userAgent: s.userAgent };
     try {
-      const prior = await this.inbound.findPrior(s.channelId, s.idempotencyKey, externalId);
-      if (prior) return { created: false as const, row: prior };
-      const queryCode = newQueryCode();
-      const canonical = queryCode.replace(/-/g, '');
-      const receivedAt = this.clock.now();
-      const raw = { v: 1, via: s.via, contentType: s.contentType, body: s.body, idempotencyKey: s.idempotencyKey, clientIp: s.clientIp, userAgent: s.userAgent };
-      const row = await this.inbound.insert({
-        channelId: s.channelId,
-        externalId,
-        idempotencyKey: s.idempotencyKey,
-        requestHash,
-        rawSealed: this.cipher.seal(JSON.stringify(raw)),
-        queryCodeHash: this.cipher.blindIndex('query-code', canonical),
-        queryCodeSealed: this.cipher.seal(queryCode),
-        receivedAt,
-        day: localDate(receivedAt, this.config.timeZone),
-      });
-      if (row) return { created: true as const, row, queryCode };
-      // Lost a race against the same key: answer with the winner's receipt.
-      const winner = await this.inbound.findPrior(s.channelId, s.idempotencyKey, externalId);
-      if (!winner) throw new Error('insert conflicted but no prior row was found');
-      return { created: false as const, row: winner };
+      return await this.writer.write({ channelId: s.channelId, raw, externalId, idempotencyKey: s.idempotencyKey, requestHash });
     } catch (err) {
       throw this.unavailable(s.channelId, err);
     }
@@ -157,23 +165,7 @@ export class IntakeService {
     );
   }
 
-  /** Best effort: a message whose job cannot be queued now is queued by the sweeper later. */
-  private async enqueue(inboundId: string, receivedAt: Date): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.queue.add(INTAKE_JOB, { inboundId }, { ...INTAKE_JOB_OPTIONS, jobId: intakeJobId(inboundId, receivedAt) }),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('queue add timed out')), ENQUEUE_TIMEOUT_MS))),
-      ]);
-    } catch (err) {
-      this.metrics.enqueueFailures.inc();
-      this.logger.warn({ inboundId, err: (err as Error).message }, 'could not queue the new message now; the sweeper will');
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   private receiptOf(row: StoredInbound): Receipt {
-    return { receiptNo: row.receiptNo, queryCode: this.cipher.open(row.queryCodeSealed), status: 'received', channelId: row.channelId };
+    return { receiptNo: row.receiptNo, queryCode: this.writer.openQueryCode(row), status: 'received', channelId: row.channelId };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type IntakeOutcome = 'accepted' | 'replayed' | 'invalid' | 'closed' | 'excluded' | 'unknown' | 'pulled' | 'unavailable';
+export type IntakeOutcome = 'accepted' | 'replayed' | 'invalid' | 'closed' | 'excluded' | 'unknown' | 'pulled' | 'unavailable' | 'forbidden';
 
 /** The hub's Prometheus metrics. One registry per process (and per test app). */
 @Injectable()

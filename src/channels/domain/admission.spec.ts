@@ -41,7 +41,11 @@ describe('admit', () => {
     ['excluded, even with an adapter', { disposition: 'excluded', adapter: 'web-form', referTo: REFER }, { kind: 'excluded', referTo: REFER }],
     ['redirected with an adapter', { disposition: 'redirected', adapter: 'web-form' }, { kind: 'accept', adapter: 'web-form' }],
     ['own with an adapter', { disposition: 'own', adapter: 'web-form' }, { kind: 'accept', adapter: 'web-form' }],
-    ['retained with an adapter', { disposition: 'retained', adapter: 'pull-12345' }, { kind: 'accept', adapter: 'pull-12345' }],
+    [
+      'retained with its pull adapter: still no pushes',
+      { disposition: 'retained', adapter: 'pull-12345', name: '12345热线' },
+      { kind: 'pulled', message: '12345热线保留独立受理，其留言由市长信箱定时汇集，不接受直接提交。' },
+    ],
     [
       'retained without an adapter',
       { disposition: 'retained', adapter: null, name: '12345热线' },
@@ -50,9 +54,9 @@ describe('admit', () => {
     [
       'redirected without an adapter',
       { disposition: 'redirected', adapter: null, name: '某局网站' },
-      { kind: 'pulled', message: '某局网站保留独立受理，其留言由市长信箱定时汇集，不接受直接提交。' },
+      { kind: 'closed', message: '某局网站暂停受理留言，请通过“市长信箱”留言。', mailboxUrl: MAILBOX_URL },
     ],
-    ['own with an empty adapter name', { disposition: 'own', adapter: '' }, { kind: 'pulled' }],
+    ['own with an empty adapter name', { disposition: 'own', adapter: '' }, { kind: 'closed' }],
     [
       'redirected but disabled',
       { disposition: 'redirected', adapter: 'web-form', enabled: false, name: '某局网站' },
@@ -66,7 +70,7 @@ describe('admit', () => {
     [
       'retained, disabled and without an adapter',
       { disposition: 'retained', adapter: null, enabled: false, name: '12345热线' },
-      { kind: 'closed', message: '12345热线暂停受理留言，请通过“市长信箱”留言。' },
+      { kind: 'pulled', message: '12345热线保留独立受理，其留言由市长信箱定时汇集，不接受直接提交。' },
     ],
   ])('%s', (_, overrides, expected) => {
     const row = channel(overrides);

@@ -21,13 +21,12 @@ export function admit(channelId: string, channel: ChannelEntity | undefined): Ad
     case 'excluded':
       return { kind: 'excluded', channel, message: channel.guidance, referTo: channel.referTo };
     case 'retained':
+      // It keeps its own intake; the hub pulls from it and takes no pushes in its name.
+      return { kind: 'pulled', channel, message: `${channel.name}保留独立受理，其留言由市长信箱定时汇集，不接受直接提交。` };
     case 'redirected':
     case 'own':
-      if (!channel.enabled) {
+      if (!channel.enabled || !channel.adapter) {
         return { kind: 'closed', channel, message: `${channel.name}暂停受理留言，请通过“市长信箱”留言。`, mailboxUrl: MAILBOX_URL };
-      }
-      if (!channel.adapter) {
-        return { kind: 'pulled', channel, message: `${channel.name}保留独立受理，其留言由市长信箱定时汇集，不接受直接提交。` };
       }
       return { kind: 'accept', channel, adapter: channel.adapter };
   }

@@ -57,14 +57,22 @@ describe('the real config/channels.yaml', () => {
 
   test.each<[SeedChannel['disposition'], string | null]>([
     ['own', 'web-form'],
-    ['redirected', 'web-form'],
-    ['retained', null],
+    ['redirected', 'portal'],
     ['closed', null],
     ['excluded', null],
   ])('%s rows get adapter %s', (disposition, adapter) => {
     const of = rows.filter((r) => r.disposition === disposition);
     expect(of.length).toBeGreaterThan(0);
     expect(of.map((r) => r.adapter)).toEqual(of.map(() => adapter));
+  });
+
+  test('retained rows name their own pull adapter and start disabled (their endpoints are configuration)', () => {
+    const retained = rows.filter((r) => r.disposition === 'retained');
+    expect(retained.map((r) => [r.id, r.adapter, r.enabled])).toEqual([
+      ['app-jinriyuncheng', 'app-jinriyuncheng', false],
+      ['people-leaders-board', 'people-leaders-board', false],
+    ]);
+    expect(rows.filter((r) => r.disposition !== 'retained').every((r) => r.enabled)).toBe(true);
   });
 
   test('every row has unit, name, guidance and the document effectiveFrom', () => {
@@ -91,7 +99,8 @@ describe('small documents', () => {
         effectiveFrom: '2021-01-01',
         guidance: '请留言',
         referTo: null,
-        adapter: 'web-form',
+        adapter: 'portal',
+        enabled: true,
         config: {},
         position: 0,
       },

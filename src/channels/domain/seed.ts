@@ -13,14 +13,15 @@ export interface SeedChannel {
   guidance: string;
   referTo: { unit: string; channel: string; matter: string } | null;
   adapter: string | null;
+  enabled: boolean;
   config: Record<string, unknown>;
   position: number;
 }
 
-/** The adapter a disposition gets at seed time; retained channels get theirs with the pull adapters. */
+/** The adapter a disposition gets unless the row names one; closed and excluded channels take nothing in. */
 const SEED_ADAPTER: Record<SeedChannel['disposition'], string | null> = {
   own: 'web-form',
-  redirected: 'web-form',
+  redirected: 'portal',
   retained: null,
   closed: null,
   excluded: null,
@@ -59,6 +60,9 @@ export function parseChannelSeed(text: string): SeedChannel[] {
     }
     const config = row.config ?? {};
     if (typeof config !== 'object' || Array.isArray(config)) throw new SeedError(`${where}: config must be a mapping`);
+    const adapter = row.adapter === undefined ? SEED_ADAPTER[disposition] : row.adapter === null ? null : str(row, 'adapter', where);
+    if (disposition === 'retained' && !adapter) throw new SeedError(`${where}: a retained channel needs its pull adapter`);
+    if (row.enabled !== undefined && typeof row.enabled !== 'boolean') throw new SeedError(`${where}: enabled must be true or false`);
     return {
       id,
       unit: str(row, 'unit', where),
@@ -67,7 +71,8 @@ export function parseChannelSeed(text: string): SeedChannel[] {
       effectiveFrom: typeof row.effectiveFrom === 'string' ? row.effectiveFrom : effectiveFrom,
       guidance: str(row, 'guidance', where),
       referTo,
-      adapter: SEED_ADAPTER[disposition],
+      adapter,
+      enabled: row.enabled !== false,
       config: config as Record<string, unknown>,
       position: index,
     };
