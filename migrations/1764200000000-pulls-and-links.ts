@@ -70,7 +70,6 @@ export class PullsAndLinks1764200000000 implements MigrationInterface {
     await q.query(`CREATE INDEX cases_duplicate_of ON cases (duplicate_of) WHERE duplicate_of IS NOT NULL`);
     await q.query(`CREATE INDEX cases_open_upstream ON cases (channel_id, received_at)
                    WHERE upstream IS NOT NULL AND NOT coalesce((upstream ->> 'final')::boolean, false)`);
-    await q.query(`CREATE INDEX cases_content_trgm ON cases USING gin (content gin_trgm_ops)`);
     await q.query(`CREATE INDEX cases_channel_external ON cases (channel_id, external_id) WHERE external_id IS NOT NULL`);
 
     // Redirected portals are served by the portal adapter (form posts, signed forwards, imports).
@@ -81,7 +80,7 @@ export class PullsAndLinks1764200000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`UPDATE channel SET adapter = 'web-form' WHERE adapter = 'portal'`);
-    await q.query(`DROP INDEX IF EXISTS cases_channel_external, cases_content_trgm, cases_open_upstream, cases_duplicate_of`);
+    await q.query(`DROP INDEX IF EXISTS cases_channel_external, cases_open_upstream, cases_duplicate_of`);
     await q.query(`ALTER TABLE cases DROP COLUMN IF EXISTS duplicate_of, DROP COLUMN IF EXISTS imported, DROP COLUMN IF EXISTS upstream`);
     await q.query(`DROP TABLE IF EXISTS forward_nonce, channel_version, channel_health, pull_cursor`);
   }

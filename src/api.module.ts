@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { ChannelAdminController } from './admin/channel-admin.controller';
+import { ChannelAdminService } from './admin/channel-admin.service';
 import { AuthModule } from './auth/auth.module';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
@@ -27,6 +29,7 @@ import { QueryService } from './query/query.service';
     }),
   ],
   controllers: [
+    ChannelAdminController,
     ChannelsController,
     IntakeController,
     PagesController,
@@ -36,6 +39,7 @@ import { QueryService } from './query/query.service';
     MetricsController,
   ],
   providers: [
+    ChannelAdminService,
     IntakeService,
     QueryService,
     CasesService,

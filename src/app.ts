@@ -47,6 +47,16 @@ async function seed(app: INestApplicationContext, roles: HubRole[]): Promise<voi
   if (roles.includes('api')) await app.get(AuthService).ensureBootstrapAdmin();
 }
 
+/** A registry that cannot be served stops the boot; the half-built app lets go of its connections. */
+async function seedOrClose(app: INestApplicationContext, roles: HubRole[]): Promise<void> {
+  try {
+    await seed(app, roles);
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
+}
+
 /** The HTTP application (roles include api), configured but not listening. */
 export async function createApiApp(config: HubConfig, roles: HubRole[], opts: BuildOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule(config, roles, opts), { bodyParser: false, bufferLogs: true });
@@ -64,7 +74,7 @@ export async function createApiApp(config: HubConfig, roles: HubRole[], opts: Bu
   app.use(bodyMiddleware(config.bodyLimitBytes));
   mountQueueBoard(app);
   mountDocs(app);
-  await seed(app, roles);
+  await seedOrClose(app, roles);
   return app;
 }
 
@@ -73,7 +83,7 @@ export async function createWorkerContext(config: HubConfig, opts: BuildOptions 
   const app = await NestFactory.createApplicationContext(rootModule(config, ['worker'], opts), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await seed(app, ['worker']);
+  await seedOrClose(app, ['worker']);
   return app;
 }
 

@@ -15,7 +15,8 @@ import { InboundRepository } from './intake/inbound.repository';
 import { InboundWriter } from './intake/inbound-writer.service';
 import { MetricsService } from './ops/metrics.service';
 import { loggerParams } from './ops/logging';
-import { INTAKE_QUEUE } from './queue/queues';
+import { PullRepository } from './pull/pull.repository';
+import { INTAKE_QUEUE, PULL_QUEUE } from './queue/queues';
 import { QueueConnectionLog } from './queue/queue-health';
 import { redisOptions } from './queue/redis-connection';
 
@@ -31,12 +32,15 @@ export class CoreModule {
         LoggerModule.forRoot(loggerParams(config)),
         TypeOrmModule.forRoot(dataSourceOptions(config, `hub-${role}`)),
         TypeOrmModule.forFeature([ChannelEntity]),
-        BullModule.registerQueue({ name: INTAKE_QUEUE, connection: redisOptions(config.redisUrl, 'producer') }),
+        BullModule.registerQueue(
+          { name: INTAKE_QUEUE, connection: redisOptions(config.redisUrl, 'producer') },
+          { name: PULL_QUEUE, connection: redisOptions(config.redisUrl, 'producer') },
+        ),
         CryptoModule,
         AuditModule,
       ],
-      providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, MetricsService, QueueConnectionLog],
-      exports: [Clock, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, MetricsService, BullModule, TypeOrmModule],
+      providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, MetricsService, QueueConnectionLog],
+      exports: [Clock, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, MetricsService, BullModule, TypeOrmModule],
     };
   }
 }

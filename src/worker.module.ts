@@ -1,10 +1,18 @@
 import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { CaseRegistrationService } from './intake/case-registration.service';
 import { InboundSweeper } from './intake/inbound-sweeper';
 import { IntakeProcessor } from './intake/intake.processor';
+import { PullProcessor } from './pull/pull.processor';
+import { PullScheduler } from './pull/pull.scheduler';
+import { PullService } from './pull/pull.service';
 
-/** The worker role: registers cases from the queue and sweeps up messages whose job was lost. */
+/**
+ * The worker role: registers cases from the queue, sweeps up messages whose job was lost, and
+ * pulls the retained channels on their schedules.
+ */
 @Module({
-  providers: [CaseRegistrationService, IntakeProcessor, InboundSweeper],
+  imports: [ScheduleModule.forRoot()],
+  providers: [CaseRegistrationService, IntakeProcessor, InboundSweeper, PullService, PullScheduler, PullProcessor],
 })
 export class WorkerModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { UpstreamState } from '../../adapters';
 
 export interface NewCase {
   inboundId: string;
@@ -10,6 +11,9 @@ export interface NewCase {
   title: string;
   content: string;
   category?: string;
+  domain?: string;
+  upstream?: UpstreamState;
+  imported?: boolean;
   isPublic: boolean;
   nameSealed: string | null;
   phoneSealed: string | null;
@@ -87,37 +91,127 @@ export class CaseRepository {
    * processed, in one statement: it happens whole or not at all, and at most once per row
    * (cases.inbound_id is unique). Returns the case number, new or existing.
    */
-  async createFromInbound(c: NewCase): Promise<{ caseNo: string; created: boolean }> {
-    const rows: { caseNo: string | null; existingNo: string | null }[] = await this.db.query(
+  async createFromInbound(c: NewCase): Promise<{ caseNo: string; created: boolean; id?: string }> {
+    const reply = c.upstream?.reply ?? null;
+    const rows: { caseNo: string | null; existingNo: string | null; id: string | null }[] = await this.db.query(
       `WITH c AS (
-         INSERT INTO cases (case_no, inbound_id, receipt_no, channel_id, external_id, title, content, category, status,
+         INSERT INTO cases (case_no, inbound_id, receipt_no, channel_id, external_id, title, content, category, domain, status,
                             is_public, citizen_name_sealed, citizen_phone_sealed, citizen_email_sealed,
-                            citizen_id_number_sealed, phone_hash, submitted_at, received_at, created_at, updated_at)
-         VALUES (hub_next_number('AJ', $1::date), $2, $3, $4, $5, $6, $7, $8, 'new', $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
+                            citizen_id_number_sealed, phone_hash, submitted_at, received_at, created_at, updated_at,
+                            upstream, imported)
+         VALUES (hub_next_number('AJ', $1::date), $2, $3, $4, $5, $6, $7, $8, $18, 'new', $9, $10, $11, $12, $13, $14, $15, $16, $17, $17,
+                 $19::jsonb, $21)
          ON CONFLICT (inbound_id) DO NOTHING
          RETURNING id, case_no
        ), events AS (
          INSERT INTO case_event (case_id, type, at, actor, actor_role, to_status, data, visible_to_citizen)
-         SELECT id, 'received', $16, $4, 'channel', NULL, jsonb_build_object('receiptNo', $3::text), true FROM c
+         SELECT id, 'received', $16, $4, 'channel', NULL, jsonb_build_object('receiptNo', $3::text, 'imported', $21::boolean), true FROM c
          UNION ALL
          SELECT id, 'registered', $17, 'system', 'system', 'new', jsonb_build_object('caseNo', case_no), true FROM c
+         UNION ALL
+         SELECT id, 'upstream_reply', coalesce(($20::jsonb ->> 'at')::timestamptz, $17), $4, 'channel', NULL, $20::jsonb, true
+           FROM c WHERE $20::jsonb IS NOT NULL
        ), done AS (
          UPDATE inbound_message
             SET status = 'processed', processed_at = $17, attempts = attempts + 1,
                 case_id = COALESCE((SELECT id FROM c), (SELECT id FROM cases WHERE inbound_id = $2))
           WHERE id = $2
        )
-       SELECT (SELECT case_no FROM c) AS "caseNo", (SELECT case_no FROM cases WHERE inbound_id = $2) AS "existingNo"`,
+       SELECT (SELECT case_no FROM c) AS "caseNo", (SELECT id::text FROM c) AS id,
+              (SELECT case_no FROM cases WHERE inbound_id = $2) AS "existingNo"`,
       [
         c.day, c.inboundId, c.receiptNo, c.channelId, c.externalId ?? null, c.title, c.content, c.category ?? null,
         c.isPublic, c.nameSealed, c.phoneSealed, c.emailSealed, c.idNumberSealed, c.phoneHash, c.submittedAt ?? null,
-        c.receivedAt, c.createdAt,
+        c.receivedAt, c.createdAt, c.domain ?? null, c.upstream ? JSON.stringify(c.upstream) : null,
+        reply ? JSON.stringify(reply) : null, c.imported ?? false,
       ],
     );
     const row = rows[0];
-    if (row.caseNo) return { caseNo: row.caseNo, created: true };
+    if (row.caseNo && row.id) return { caseNo: row.caseNo, created: true, id: row.id };
     if (row.existingNo) return { caseNo: row.existingNo, created: false };
     throw new Error(`inbound ${c.inboundId}: no case was created and none exists`);
+  }
+
+  /**
+   * A pulled case seen again upstream: stores its new upstream state and records what changed
+   * (state, reply) on the timeline, atomically. Returns undefined when the case does not exist
+   * yet, and [] when nothing changed.
+   */
+  async applyUpstream(channelId: string, externalId: string, next: UpstreamState, at: Date): Promise<string[] | undefined> {
+    return this.db.transaction(async (tx) => {
+      const rows: { id: string; upstream: UpstreamState | null }[] = await tx.query(
+        `SELECT id::text, upstream FROM cases WHERE channel_id = $1 AND external_id = $2 FOR UPDATE`,
+        [channelId, externalId],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const before = row.upstream ?? { final: false };
+      const changes: string[] = [];
+      if ((before.state ?? null) !== (next.state ?? null) || before.final !== next.final) {
+        changes.push('upstream_state');
+        await tx.query(
+          `INSERT INTO case_event (case_id, type, at, actor, actor_role, data, visible_to_citizen)
+           VALUES ($1, 'upstream_state', $2, $3, 'channel', $4, true)`,
+          [row.id, at, channelId, JSON.stringify({ from: before.state ?? null, to: next.state ?? null, final: next.final })],
+        );
+      }
+      if (next.reply && (next.reply.content !== before.reply?.content || next.reply.organization !== before.reply?.organization)) {
+        changes.push('upstream_reply');
+        await tx.query(
+          `INSERT INTO case_event (case_id, type, at, actor, actor_role, data, visible_to_citizen)
+           VALUES ($1, 'upstream_reply', $2, $3, 'channel', $4, true)`,
+          [row.id, next.reply.at ?? at, channelId, JSON.stringify(next.reply)],
+        );
+      }
+      if (changes.length || JSON.stringify(before) !== JSON.stringify(next)) {
+        await tx.query(`UPDATE cases SET upstream = $2, updated_at = $3 WHERE id = $1`, [row.id, JSON.stringify(next), at]);
+      }
+      return changes;
+    });
+  }
+
+  /**
+   * 并单: links a new case to an earlier one from the same citizen about the same matter — same
+   * contact (phone, by its blind index) and similar text (pg_trgm similarity ≥ 0.5) — within
+   * `days`. Without a contact (the leaders' board shows none) nothing is linked automatically:
+   * similar text alone is often two citizens with the same problem.
+   */
+  async linkDuplicate(caseId: string, at: Date, days = 30): Promise<string | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [n]: { id: string; content: string; phoneHash: string | null; receivedAt: Date; caseNo: string }[] = await tx.query(
+        `SELECT id::text, content, phone_hash AS "phoneHash", received_at AS "receivedAt", case_no AS "caseNo" FROM cases WHERE id = $1`,
+        [caseId],
+      );
+      if (!n?.phoneHash) return undefined;
+      const since = new Date(n.receivedAt.getTime() - days * 86_400_000);
+      // Only earlier cases (id < this one), so two cases can never point at each other.
+      const [original]: { id: string; caseNo: string }[] = await tx.query(
+        `SELECT id::text, case_no AS "caseNo" FROM cases
+          WHERE phone_hash = $1 AND id < $2 AND duplicate_of IS NULL AND received_at >= $3 AND received_at <= $4
+            AND similarity(content, $5) >= 0.5
+          ORDER BY similarity(content, $5) DESC, id LIMIT 1`,
+        [n.phoneHash, n.id, since, n.receivedAt, n.content],
+      );
+      if (!original) return undefined;
+      await tx.query(`UPDATE cases SET duplicate_of = $2, updated_at = $3 WHERE id = $1`, [n.id, original.id, at]);
+      await tx.query(
+        `INSERT INTO case_event (case_id, type, at, actor, actor_role, data, visible_to_citizen)
+         VALUES ($1, 'duplicate_of', $3, 'system', 'system', jsonb_build_object('caseNo', $4::text), false),
+                ($2, 'duplicate_linked', $3, 'system', 'system', jsonb_build_object('caseNo', $5::text), false)`,
+        [n.id, original.id, at, original.caseNo, n.caseNo],
+      );
+      return original.caseNo;
+    });
+  }
+
+  /** Case numbers linked as duplicates of this case, and the one it duplicates. */
+  async duplicateLinks(caseId: string): Promise<{ duplicateOf: string | null; duplicates: string[] }> {
+    const [row]: { duplicateOf: string | null; duplicates: string[] | null }[] = await this.db.query(
+      `SELECT (SELECT o.case_no FROM cases c JOIN cases o ON o.id = c.duplicate_of WHERE c.id = $1) AS "duplicateOf",
+              (SELECT array_agg(case_no ORDER BY id) FROM cases WHERE duplicate_of = $1) AS duplicates`,
+      [caseId],
+    );
+    return { duplicateOf: row.duplicateOf, duplicates: row.duplicates ?? [] };
   }
 
   async list(f: CaseFilter): Promise<{ items: CaseRow[]; total: number }> {

@@ -29,6 +29,9 @@ export interface CaseSummary {
 export interface CaseDetail extends CaseSummary {
   content: string;
   timeline: CaseEventRow[];
+  /** 并单: the earlier case this one duplicates, and the later ones linked to this one. */
+  duplicateOf: string | null;
+  duplicates: string[];
 }
 
 export interface ListQuery {
@@ -77,7 +80,8 @@ export class CasesService {
       if (!MAY_REVEAL.has(user.role)) throw new ForbiddenException('your role may not see citizens’ contact details');
       await this.audit.record(user.username, 'case.reveal_citizen', row.caseNo, { fields: ['name', 'phone', 'email', 'idNumber'] });
     }
-    return { ...this.summary(row, reveal), content: row.content, timeline: await this.cases.timeline(row.id) };
+    const [timeline, links] = await Promise.all([this.cases.timeline(row.id), this.cases.duplicateLinks(row.id)]);
+    return { ...this.summary(row, reveal), content: row.content, timeline, ...links };
   }
 
   /** The raw submission as it arrived (it holds personal data: staff and admin only, audited). */

@@ -7,6 +7,7 @@ import { HUB_CONFIG } from '../config/config.module';
 import { HubConfig } from '../config/env';
 import { PiiCipher } from '../crypto/pii-cipher';
 import { InboundRepository } from './inbound.repository';
+import { RawEnvelope } from './inbound-writer.service';
 
 /**
  * The worker's half of intake: an inbound row becomes a case. Safe to run twice for the same
@@ -23,7 +24,7 @@ export class CaseRegistrationService {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
-  async register(inboundId: string): Promise<{ caseNo: string; created: boolean; receivedAt: Date }> {
+  async register(inboundId: string): Promise<{ caseNo: string; created: boolean; receivedAt: Date; duplicateOf?: string }> {
     const row = await this.inbound.forCase(inboundId);
     if (!row) throw new UnrecoverableError(`inbound ${inboundId} does not exist`);
     const channel = await this.registry.get(row.channelId);
@@ -34,7 +35,7 @@ export class CaseRegistrationService {
     } catch (err) {
       throw new Error(`inbound ${inboundId}: ${(err as Error).message}`); // retried: an administrator may fix it
     }
-    const raw = JSON.parse(this.cipher.open(row.rawSealed)) as { body: unknown };
+    const raw = JSON.parse(this.cipher.open(row.rawSealed)) as RawEnvelope;
     const mapped = resolved.adapter.map(raw.body, { channelId: row.channelId, config: resolved.config });
     if (!mapped.ok) {
       const fields = mapped.errors.map((e) => `${e.field}:${e.code}`).join(', ');
@@ -50,6 +51,9 @@ export class CaseRegistrationService {
       title: m.title,
       content: m.content,
       category: m.category,
+      domain: m.domain,
+      upstream: m.upstream,
+      imported: raw.via === 'import',
       isPublic: m.isPublic,
       nameSealed: this.cipher.sealOptional(m.citizen.name),
       phoneSealed: this.cipher.sealOptional(m.citizen.phone),
@@ -61,6 +65,7 @@ export class CaseRegistrationService {
       createdAt: now,
       day: localDate(now, this.config.timeZone),
     });
-    return { ...result, receivedAt: row.receivedAt };
+    const duplicateOf = result.created && result.id ? await this.cases.linkDuplicate(result.id, now) : undefined;
+    return { ...result, receivedAt: row.receivedAt, duplicateOf };
   }
 }

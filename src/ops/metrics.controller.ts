@@ -4,6 +4,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Queue } from 'bullmq';
 import { Public } from '../auth/decorators';
 import { InboundRepository } from '../intake/inbound.repository';
+import { PullRepository } from '../pull/pull.repository';
 import { INTAKE_QUEUE } from '../queue/queues';
 import { MetricsService } from './metrics.service';
 
@@ -14,6 +15,7 @@ export class MetricsController {
   constructor(
     private readonly metrics: MetricsService,
     private readonly inbound: InboundRepository,
+    private readonly pulls: PullRepository,
     @InjectQueue(INTAKE_QUEUE) private readonly queue: Queue,
   ) {}
 
@@ -34,6 +36,21 @@ export class MetricsController {
         .then((b) => {
           this.metrics.inboundBacklog.set({ status: 'pending' }, b.pending);
           this.metrics.inboundBacklog.set({ status: 'failed' }, b.failed);
+        })
+        .catch(() => undefined),
+      this.pulls
+        .allHealth()
+        .then((rows) => {
+          const now = Date.now();
+          for (const h of rows) {
+            const channel = h.channelId;
+            this.metrics.pullItems.set({ channel }, h.pulledTotal);
+            this.metrics.pullFailures.set({ channel }, h.consecutiveFailures);
+            if (h.lastSuccessAt) {
+              this.metrics.pullLastSuccess.set({ channel }, Math.floor(h.lastSuccessAt.getTime() / 1000));
+              this.metrics.pullLag.set({ channel }, Math.round((now - h.lastSuccessAt.getTime()) / 1000));
+            }
+          }
         })
         .catch(() => undefined),
     ]);

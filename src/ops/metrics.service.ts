@@ -42,6 +42,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  // Pulled channels, read from their health rows at scrape time (pulls run in worker processes).
+  readonly pullItems = new Gauge({ name: 'hub_pull_items_total', help: 'Records pulled from a retained channel, all time', labelNames: ['channel'] as const, registers: [this.registry] });
+  readonly pullLastSuccess = new Gauge({ name: 'hub_pull_last_success_timestamp_seconds', help: 'When a pull last succeeded', labelNames: ['channel'] as const, registers: [this.registry] });
+  readonly pullFailures = new Gauge({ name: 'hub_pull_consecutive_failures', help: 'Failed pulls in a row (the circuit opens at HUB_PULL_CIRCUIT_AFTER)', labelNames: ['channel'] as const, registers: [this.registry] });
+  readonly pullLag = new Gauge({ name: 'hub_pull_lag_seconds', help: 'Seconds since the last successful pull', labelNames: ['channel'] as const, registers: [this.registry] });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
   }

@@ -30,3 +30,34 @@ export function parseIntakeJob(data: unknown): IntakeJobData | undefined {
   const id = (data as Record<string, unknown>).inboundId;
   return typeof id === 'string' && /^[1-9]\d{0,18}$/.test(id) ? { inboundId: id } : undefined;
 }
+
+export const PULL_QUEUE = 'pull';
+export const PULL_JOB = 'pull-channel';
+
+export interface PullJobData {
+  channelId: string;
+  manual?: boolean;
+  backfill?: { fromDate?: string; fromId?: string };
+}
+
+/** A scheduled pull: one id per channel and schedule slot, so N hub instances add it once. */
+export const scheduledPullJobId = (channelId: string, slot: Date) => `pull-${channelId}-${slot.getTime()}`;
+
+export const PULL_JOB_OPTIONS: JobsOptions = {
+  attempts: 1, // a failed pull is recorded in the channel's health; the next slot tries again
+  removeOnComplete: { age: 7 * 86400, count: 1000 },
+  removeOnFail: { age: 14 * 86400 },
+};
+
+export function parsePullJob(data: unknown): PullJobData | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as Record<string, unknown>;
+  if (typeof d.channelId !== 'string' || !/^[a-z0-9][a-z0-9-]{1,62}$/.test(d.channelId)) return undefined;
+  const b = d.backfill as Record<string, unknown> | undefined;
+  if (b !== undefined && (typeof b !== 'object' || b === null)) return undefined;
+  return {
+    channelId: d.channelId,
+    manual: d.manual === true,
+    backfill: b ? { fromDate: typeof b.fromDate === 'string' ? b.fromDate : undefined, fromId: typeof b.fromId === 'string' ? b.fromId : undefined } : undefined,
+  };
+}

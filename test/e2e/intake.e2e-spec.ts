@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { CLOSED, EXCLUDED, REDIRECTED } from '../fixtures/channel-table';
-import { countRows, drained, eventually, rawPost, startHub, TestHub, validMessage } from '../utils/hub';
+import { countRows, drained, eventually, phoneFor, rawPost, startHub, TestHub, validMessage } from '../utils/hub';
 
 describe('intake (POST /api/v1/channels/{id}/messages)', () => {
   let hub: TestHub;
@@ -12,8 +12,8 @@ describe('intake (POST /api/v1/channels/{id}/messages)', () => {
   it('accepts a message from each of the 12 portals and the mailbox, and each becomes one case of its channel', async () => {
     const channels = [...REDIRECTED.map(([id]) => id), 'mailbox'];
     const receipts = new Map<string, { receiptNo: string; queryCode: string }>();
-    for (const channel of channels) {
-      const res = await post(channel).send(validMessage({ content: `来自 ${channel} 的留言` })).expect(202);
+    for (const [i, channel] of channels.entries()) {
+      const res = await post(channel).send(validMessage({ content: `来自 ${channel} 的留言`, phone: phoneFor(i) })).expect(202);
       expect(res.body).toEqual({ receiptNo: expect.stringMatching(/^YC\d{8}-\d{6}$/), queryCode: expect.stringMatching(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/), status: 'received', channelId: channel });
       receipts.set(channel, res.body);
     }

@@ -1,6 +1,6 @@
 import { InboundSweeper } from '../../src/intake/inbound-sweeper';
 import { TcpProxy } from '../utils/tcp-proxy';
-import { countRows, drained, eventually, startHub, startWorker, TestHub, validMessage } from '../utils/hub';
+import { countRows, drained, eventually, phoneFor, startHub, startWorker, TestHub, validMessage } from '../utils/hub';
 import { TEST_REDIS_URL } from '../utils/env';
 
 const redisDb = new URL(TEST_REDIS_URL).pathname; // e.g. /15
@@ -23,7 +23,7 @@ describe('a 202 is a promise: Redis away', () => {
     await eventually(async () => ((await hub.http().get('/health')).status === 503 ? true : undefined), 10_000, '/health to notice');
     const receipts: string[] = [];
     for (let i = 0; i < 15; i++) {
-      const res = await hub.http().post('/api/v1/channels/mailbox/messages').send(validMessage({ content: `Redis 停止期间的留言 ${i}` })).expect(202);
+      const res = await hub.http().post('/api/v1/channels/mailbox/messages').send(validMessage({ content: `Redis 停止期间的留言 ${i}`, phone: phoneFor(i) })).expect(202);
       receipts.push(res.body.receiptNo);
     }
     expect(await countRows(hub.db, 'cases')).toBe(0);
@@ -88,7 +88,7 @@ describe('graceful shutdown of a worker', () => {
     try {
       const receipts: string[] = [];
       for (let i = 0; i < 60; i++) {
-        const res = await api.http().post('/api/v1/channels/mailbox/messages').send(validMessage({ content: `第 ${i} 条` })).expect(202);
+        const res = await api.http().post('/api/v1/channels/mailbox/messages').send(validMessage({ content: `第 ${i} 条`, phone: phoneFor(i) })).expect(202);
         receipts.push(res.body.receiptNo);
       }
       const first = await startWorker({ HUB_WORKER_CONCURRENCY: '4' });

@@ -126,6 +126,9 @@ export async function rawPost(hub: TestHub, path: string, contentType: string, b
   return { status: res.status, body: await res.text() };
 }
 
+/** A distinct valid mobile number per index, so test messages are different citizens (no 并单). */
+export const phoneFor = (i: number) => `137${String(i).padStart(8, '0')}`;
+
 export const validMessage = (over: Record<string, unknown> = {}) => ({
   title: '小区路灯不亮',
   content: '盐湖区某小区3号楼前的路灯已经坏了一周，晚上出行很不方便，请尽快维修。',

@@ -2,7 +2,17 @@
  * A channel's adapter configuration checked against the adapter's manifest. Pure: returns the
  * configuration with defaults filled in, or the fields that are wrong, by name.
  */
+import { CronTime } from 'cron';
 import { AdapterManifest, ConfigField } from '../../../adapters';
+
+function validCron(expr: string): boolean {
+  try {
+    new CronTime(expr, 'Asia/Shanghai');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface ConfigProblem {
   field: string;
@@ -16,6 +26,7 @@ function checkField(name: string, spec: ConfigField, value: unknown): string | u
       if (spec.required && value.trim() === '') return 'must not be empty';
       if (spec.enum && !spec.enum.includes(value)) return `must be one of ${spec.enum.join(', ')}`;
       if (name === 'baseUrl' && !/^https?:\/\/[^\s/]+/.test(value)) return 'must be an http(s) URL';
+      if (name === 'schedule' && !validCron(value)) return 'must be a cron expression (e.g. */30 * * * *)';
       return undefined;
     case 'boolean':
       return typeof value === 'boolean' ? undefined : 'must be true or false';
