@@ -87,8 +87,8 @@ export class CaseRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Creates the case of an inbound row, its first two timeline events, and marks the row
-   * processed, in one statement: it happens whole or not at all, and at most once per row
+   * Creates the case of an inbound row, its first timeline events, and takes the row off the
+   * pending list, in one statement: it happens whole or not at all, and at most once per row
    * (cases.inbound_id is unique). Returns the case number, new or existing.
    */
   async createFromInbound(c: NewCase): Promise<{ caseNo: string; created: boolean; id?: string }> {
@@ -112,10 +112,7 @@ export class CaseRepository {
          SELECT id, 'upstream_reply', coalesce(($20::jsonb ->> 'at')::timestamptz, $17), $4, 'channel', NULL, $20::jsonb, true
            FROM c WHERE $20::jsonb IS NOT NULL
        ), done AS (
-         UPDATE inbound_message
-            SET status = 'processed', processed_at = $17, attempts = attempts + 1,
-                case_id = COALESCE((SELECT id FROM c), (SELECT id FROM cases WHERE inbound_id = $2))
-          WHERE id = $2
+         DELETE FROM inbound_pending WHERE inbound_id = $2
        )
        SELECT (SELECT case_no FROM c) AS "caseNo", (SELECT id::text FROM c) AS id,
               (SELECT case_no FROM cases WHERE inbound_id = $2) AS "existingNo"`,
@@ -176,32 +173,29 @@ export class CaseRepository {
    * `days`. Without a contact (the leaders' board shows none) nothing is linked automatically:
    * similar text alone is often two citizens with the same problem.
    */
-  async linkDuplicate(caseId: string, at: Date, days = 30): Promise<string | undefined> {
-    return this.db.transaction(async (tx) => {
-      const [n]: { id: string; content: string; phoneHash: string | null; receivedAt: Date; caseNo: string }[] = await tx.query(
-        `SELECT id::text, content, phone_hash AS "phoneHash", received_at AS "receivedAt", case_no AS "caseNo" FROM cases WHERE id = $1`,
-        [caseId],
-      );
-      if (!n?.phoneHash) return undefined;
-      const since = new Date(n.receivedAt.getTime() - days * 86_400_000);
-      // Only earlier cases (id < this one), so two cases can never point at each other.
-      const [original]: { id: string; caseNo: string }[] = await tx.query(
-        `SELECT id::text, case_no AS "caseNo" FROM cases
+  async linkDuplicate(c: { id: string; caseNo: string; phoneHash: string | null; content: string; receivedAt: Date }, at: Date, days = 30): Promise<string | undefined> {
+    if (!c.phoneHash) return undefined;
+    const since = new Date(c.receivedAt.getTime() - days * 86_400_000);
+    // One statement: find the earlier case (id < this one, so two cases never point at each
+    // other), link, and write the event on both timelines.
+    const rows: { caseNo: string }[] = await this.db.query(
+      `WITH o AS (
+         SELECT id, case_no FROM cases
           WHERE phone_hash = $1 AND id < $2 AND duplicate_of IS NULL AND received_at >= $3 AND received_at <= $4
             AND similarity(content, $5) >= 0.5
-          ORDER BY similarity(content, $5) DESC, id LIMIT 1`,
-        [n.phoneHash, n.id, since, n.receivedAt, n.content],
-      );
-      if (!original) return undefined;
-      await tx.query(`UPDATE cases SET duplicate_of = $2, updated_at = $3 WHERE id = $1`, [n.id, original.id, at]);
-      await tx.query(
-        `INSERT INTO case_event (case_id, type, at, actor, actor_role, data, visible_to_citizen)
-         VALUES ($1, 'duplicate_of', $3, 'system', 'system', jsonb_build_object('caseNo', $4::text), false),
-                ($2, 'duplicate_linked', $3, 'system', 'system', jsonb_build_object('caseNo', $5::text), false)`,
-        [n.id, original.id, at, original.caseNo, n.caseNo],
-      );
-      return original.caseNo;
-    });
+          ORDER BY similarity(content, $5) DESC, id LIMIT 1
+       ), link AS (
+         UPDATE cases SET duplicate_of = o.id, updated_at = $6 FROM o WHERE cases.id = $2 RETURNING cases.id
+       ), events AS (
+         INSERT INTO case_event (case_id, type, at, actor, actor_role, data, visible_to_citizen)
+         SELECT $2, 'duplicate_of', $6, 'system', 'system', jsonb_build_object('caseNo', o.case_no), false FROM o
+         UNION ALL
+         SELECT o.id, 'duplicate_linked', $6, 'system', 'system', jsonb_build_object('caseNo', $7::text), false FROM o
+       )
+       SELECT case_no AS "caseNo" FROM o`,
+      [c.phoneHash, c.id, since, c.receivedAt, c.content, at, c.caseNo],
+    );
+    return rows[0]?.caseNo;
   }
 
   /** Case numbers linked as duplicates of this case, and the one it duplicates. */

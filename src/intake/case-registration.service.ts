@@ -43,6 +43,7 @@ export class CaseRegistrationService {
     }
     const m = mapped.message;
     const now = this.clock.now();
+    const phoneHash = m.citizen.phone ? this.cipher.blindIndex('phone', m.citizen.phone) : null;
     const result = await this.cases.createFromInbound({
       inboundId,
       receiptNo: row.receiptNo,
@@ -59,13 +60,16 @@ export class CaseRegistrationService {
       phoneSealed: this.cipher.sealOptional(m.citizen.phone),
       emailSealed: this.cipher.sealOptional(m.citizen.email),
       idNumberSealed: this.cipher.sealOptional(m.citizen.idNumber),
-      phoneHash: m.citizen.phone ? this.cipher.blindIndex('phone', m.citizen.phone) : null,
+      phoneHash,
       submittedAt: m.submittedAt,
       receivedAt: row.receivedAt,
       createdAt: now,
       day: localDate(now, this.config.timeZone),
     });
-    const duplicateOf = result.created && result.id ? await this.cases.linkDuplicate(result.id, now) : undefined;
+    const duplicateOf =
+      result.created && result.id
+        ? await this.cases.linkDuplicate({ id: result.id, caseNo: result.caseNo, phoneHash, content: m.content, receivedAt: row.receivedAt }, now)
+        : undefined;
     return { ...result, receivedAt: row.receivedAt, duplicateOf };
   }
 }

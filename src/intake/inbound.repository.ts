@@ -21,7 +21,7 @@ export interface StoredInbound {
   channelId: string;
   queryCodeSealed: string;
   requestHash: string;
-  status: 'pending' | 'processed' | 'failed';
+  status: 'accepted' | 'failed';
   receivedAt: Date;
 }
 
@@ -31,8 +31,6 @@ export interface InboundForCase {
   channelId: string;
   rawSealed: string;
   receivedAt: Date;
-  status: StoredInbound['status'];
-  caseId: string | null;
 }
 
 const RETURNING = `id::text, receipt_no AS "receiptNo", channel_id AS "channelId", query_code_sealed AS "queryCodeSealed",
@@ -58,11 +56,16 @@ export class InboundRepository {
   /** Inserts the row; undefined when an equal key won a race (then look it up with findPrior). */
   async insert(m: NewInbound): Promise<StoredInbound | undefined> {
     const rows: StoredInbound[] = await this.db.query(
-      `INSERT INTO inbound_message (receipt_no, channel_id, external_id, idempotency_key, request_hash, raw_sealed,
-                                    query_code_hash, query_code_sealed, received_at)
-       VALUES (hub_next_number('YC', $1::date), $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT DO NOTHING
-       RETURNING ${RETURNING}`,
+      `WITH i AS (
+         INSERT INTO inbound_message (receipt_no, channel_id, external_id, idempotency_key, request_hash, raw_sealed,
+                                      query_code_hash, query_code_sealed, received_at)
+         VALUES (hub_next_number('YC', $1::date), $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT DO NOTHING
+         RETURNING *
+       ), p AS (
+         INSERT INTO inbound_pending (inbound_id, received_at) SELECT id, received_at FROM i
+       )
+       SELECT ${RETURNING} FROM i`,
       [m.day, m.channelId, m.externalId ?? null, m.idempotencyKey ?? null, m.requestHash, m.rawSealed, m.queryCodeHash, m.queryCodeSealed, m.receivedAt],
     );
     return rows[0];
@@ -81,16 +84,18 @@ export class InboundRepository {
   async forCase(id: string): Promise<InboundForCase | undefined> {
     const rows: InboundForCase[] = await this.db.query(
       `SELECT id::text, receipt_no AS "receiptNo", channel_id AS "channelId", raw_sealed AS "rawSealed",
-              received_at AS "receivedAt", status, case_id::text AS "caseId"
+              received_at AS "receivedAt"
          FROM inbound_message WHERE id = $1`,
       [id],
     );
     return rows[0];
   }
 
+  /** No retry will make this row a case: operators see it (status failed); the sweeper leaves it. */
   async markFailed(id: string, error: string, attempts: number): Promise<void> {
     await this.db.query(
-      `UPDATE inbound_message SET status = 'failed', last_error = $2, attempts = $3 WHERE id = $1 AND status = 'pending'`,
+      `WITH p AS (DELETE FROM inbound_pending WHERE inbound_id = $1 RETURNING inbound_id)
+       UPDATE inbound_message SET status = 'failed', last_error = $2, attempts = $3 WHERE id IN (SELECT inbound_id FROM p)`,
       [id, error.slice(0, 1000), attempts],
     );
   }
@@ -98,16 +103,16 @@ export class InboundRepository {
   /** Rows still pending after `olderThan`: their job was lost or never added. */
   async pendingBefore(olderThan: Date, limit: number): Promise<{ id: string; receivedAt: Date }[]> {
     return this.db.query(
-      `SELECT id::text, received_at AS "receivedAt" FROM inbound_message
-        WHERE status = 'pending' AND received_at < $1 ORDER BY received_at LIMIT $2`,
+      `SELECT inbound_id::text AS id, received_at AS "receivedAt" FROM inbound_pending
+        WHERE received_at < $1 ORDER BY received_at LIMIT $2`,
       [olderThan, limit],
     );
   }
 
-  /** Rows not (yet) cases: pending and failed. Both counts use partial indexes. */
+  /** Rows not (yet) cases: pending (a small table) and failed (a partial index). */
   async backlog(): Promise<{ pending: number; failed: number }> {
     const [row]: { pending: string; failed: string }[] = await this.db.query(
-      `SELECT (SELECT count(*) FROM inbound_message WHERE status = 'pending')::text AS pending,
+      `SELECT (SELECT count(*) FROM inbound_pending)::text AS pending,
               (SELECT count(*) FROM inbound_message WHERE status = 'failed')::text AS failed`,
     );
     return { pending: Number(row.pending), failed: Number(row.failed) };

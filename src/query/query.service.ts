@@ -42,6 +42,7 @@ export class QueryService {
     const row = rows[0];
     if (!row) throw new NotFoundException('no message has this query code');
     const status = row.status ?? (row.inboundStatus === 'failed' ? 'intake_failed' : 'received');
+    // (a row without a case is either pending — being registered — or failed)
     const events: { at: Date; type: string }[] = row.caseId
       ? await this.db.query(`SELECT at, type FROM case_event WHERE case_id = $1 AND visible_to_citizen ORDER BY at, id`, [row.caseId])
       : [{ at: row.receivedAt, type: 'received' }];

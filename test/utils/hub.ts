@@ -40,7 +40,7 @@ export function testConfig(env: Record<string, string> = {}): HubConfig {
 
 /** Empties every table (the schema stays) and the test Redis database. */
 export async function resetStore(db: DataSource): Promise<void> {
-  await db.query('TRUNCATE case_event, cases, inbound_message, audit_log, staff_user, channel RESTART IDENTITY CASCADE');
+  await db.query('TRUNCATE case_event, cases, inbound_pending, inbound_message, audit_log, staff_user, channel RESTART IDENTITY CASCADE');
 }
 
 let userSeq = 0;
@@ -111,7 +111,7 @@ export async function countRows(db: DataSource, table: 'cases' | 'inbound_messag
 export async function drained(db: DataSource, timeoutMs = 20_000): Promise<void> {
   await eventually(
     async () => {
-      const [row] = await db.query(`SELECT count(*)::int AS n FROM inbound_message WHERE status = 'pending'`);
+      const [row] = await db.query(`SELECT count(*)::int AS n FROM inbound_pending`);
       return row.n === 0 ? true : undefined;
     },
     timeoutMs,
