@@ -1,5 +1,6 @@
 /** Every migration, in order. Imported (not globbed) so ts-jest and the compiled build agree. */
 import { Spine1764165600000 } from './1764165600000-spine';
 import { PullsAndLinks1764200000000 } from './1764200000000-pulls-and-links';
+import { ImportRuns1764210000000 } from './1764210000000-import-runs';
 
-export const MIGRATIONS = [Spine1764165600000, PullsAndLinks1764200000000];
+export const MIGRATIONS = [Spine1764165600000, PullsAndLinks1764200000000, ImportRuns1764210000000];

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { ChannelAdminController } from './admin/channel-admin.controller';
+import { ChannelAdminController, ImportAdminController } from './admin/channel-admin.controller';
 import { ChannelAdminService } from './admin/channel-admin.service';
 import { AuthModule } from './auth/auth.module';
 import { CasesController } from './cases/cases.controller';
@@ -30,6 +30,7 @@ import { QueryService } from './query/query.service';
   ],
   controllers: [
     ChannelAdminController,
+    ImportAdminController,
     ChannelsController,
     IntakeController,
     PagesController,

@@ -14,6 +14,7 @@ import { dataSourceOptions } from './database/data-source';
 import { InboundRepository } from './intake/inbound.repository';
 import { InboundWriter } from './intake/inbound-writer.service';
 import { MetricsService } from './ops/metrics.service';
+import { ImportService } from './imports/import.service';
 import { loggerParams } from './ops/logging';
 import { PullRepository } from './pull/pull.repository';
 import { INTAKE_QUEUE, PULL_QUEUE } from './queue/queues';
@@ -39,8 +40,8 @@ export class CoreModule {
         CryptoModule,
         AuditModule,
       ],
-      providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, MetricsService, QueueConnectionLog],
-      exports: [Clock, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, MetricsService, BullModule, TypeOrmModule],
+      providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService, QueueConnectionLog],
+      exports: [Clock, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService, BullModule, TypeOrmModule],
     };
   }
 }

@@ -53,6 +53,8 @@ export type MapResult = { ok: true; message: NormalizedMessage } | { ok: false, 
 /** What a mapper knows besides the payload. */
 export interface MapContext {
   channelId: string;
+  /** How the payload reached the hub: pushed by a citizen or portal, pulled, or imported from an old board. */
+  origin?: 'push' | 'pull' | 'import';
   /** The channel's adapter configuration (already validated against the manifest). */
   config: Record<string, unknown>;
 }

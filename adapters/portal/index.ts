@@ -35,6 +35,11 @@ export const portalAdapter: ChannelAdapter = {
         secret: true,
       },
       replayWindowSeconds: { type: 'integer', description: '签名时间戳的有效窗口（秒）', default: 300, min: 30, max: 3600 },
+      importIntervalMs: { type: 'integer', description: '导入旧版块时两次请求之间的最短间隔（毫秒）', default: 1000, min: 100 },
+      import: {
+        type: 'object',
+        description: '切换时导入旧留言版块：{listUrl（含 {page}）, firstPageUrl, maxPages, charset, selectors: {item, link, title, date, status}, unansweredText, detail: {content, title, name, phone, date}}',
+      },
       fieldMap: { type: 'object', description: '门户网站字段名到平台字段名的映射，如 {"姓名":"name","联系电话":"phone","标题":"title","内容":"content"}', default: {} },
     },
   },

@@ -104,7 +104,8 @@ export function mapWebForm(payload: unknown, ctx: MapContext): MapResult {
   const rawName = optionalString(raw, 'name', out);
   const name = limited('name', rawName === undefined ? undefined : cleanLine(rawName) || undefined, LIMITS.name, out);
 
-  const phoneRequired = ctx.config.phoneRequired !== false;
+  // Messages imported from an old board are kept even without a phone: the board never asked.
+  const phoneRequired = ctx.config.phoneRequired !== false && ctx.origin !== 'import';
   const rawPhone = optionalString(raw, 'phone', out, true);
   let phone: string | undefined;
   if (rawPhone === undefined || cleanLine(rawPhone) === '') {

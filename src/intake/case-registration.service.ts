@@ -36,7 +36,8 @@ export class CaseRegistrationService {
       throw new Error(`inbound ${inboundId}: ${(err as Error).message}`); // retried: an administrator may fix it
     }
     const raw = JSON.parse(this.cipher.open(row.rawSealed)) as RawEnvelope;
-    const mapped = resolved.adapter.map(raw.body, { channelId: row.channelId, config: resolved.config });
+    const origin = raw.via === 'pull' ? 'pull' : raw.via === 'import' ? 'import' : 'push';
+    const mapped = resolved.adapter.map(raw.body, { channelId: row.channelId, config: resolved.config, origin });
     if (!mapped.ok) {
       const fields = mapped.errors.map((e) => `${e.field}:${e.code}`).join(', ');
       throw new UnrecoverableError(`inbound ${inboundId} no longer maps (${fields})`);

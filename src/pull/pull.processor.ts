@@ -2,23 +2,28 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { HUB_CONFIG } from '../config/config.module';
 import { HubConfig } from '../config/env';
-import { PULL_JOB, PULL_QUEUE, PullJobData, parsePullJob } from '../queue/queues';
+import { ImportRunView, ImportService } from '../imports/import.service';
+import { IMPORT_JOB, ImportJobData, PULL_JOB, PULL_QUEUE, PullJobData, parseImportJob, parsePullJob } from '../queue/queues';
 import { redisOptions } from '../queue/redis-connection';
 import { PullReport, PullService } from './pull.service';
 
-/** Runs pull jobs in the worker role. A pull's own failures are in its report, not job failures. */
+/**
+ * Runs the channel jobs of the worker role: pulls and switch-over imports. Their own failures are
+ * in their reports (channel health, import run), not job failures.
+ */
 @Injectable()
 export class PullProcessor implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PullProcessor.name);
-  private worker?: Worker<PullJobData, PullReport>;
+  private worker?: Worker<PullJobData | ImportJobData, PullReport | ImportRunView>;
 
   constructor(
     private readonly pulls: PullService,
+    private readonly imports: ImportService,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
   onModuleInit(): void {
-    this.worker = new Worker<PullJobData, PullReport>(PULL_QUEUE, (job) => this.process(job), {
+    this.worker = new Worker<PullJobData | ImportJobData, PullReport | ImportRunView>(PULL_QUEUE, (job) => this.process(job), {
       connection: redisOptions(this.config.redisUrl, 'worker'),
       concurrency: 2,
       lockDuration: 5 * 60_000, // a polite pull of a big board takes minutes
@@ -30,7 +35,12 @@ export class PullProcessor implements OnModuleInit, OnApplicationShutdown {
     await this.worker?.close();
   }
 
-  async process(job: Job<PullJobData>): Promise<PullReport> {
+  async process(job: Job<PullJobData | ImportJobData>): Promise<PullReport | ImportRunView> {
+    if (job.name === IMPORT_JOB) {
+      const run = parseImportJob(job.data);
+      if (!run) throw new UnrecoverableError(`job ${job.id} has a malformed payload`);
+      return this.imports.run(run.runId);
+    }
     if (job.name !== PULL_JOB) throw new UnrecoverableError(`no handler for job "${job.name}" on ${PULL_QUEUE}`);
     const data = parsePullJob(job.data);
     if (!data) throw new UnrecoverableError(`job ${job.id} has a malformed payload`);

@@ -159,7 +159,7 @@ export class PullService {
     record: { externalId: string; raw: unknown },
     report: PullReport,
   ): Promise<void> {
-    const mapped = adapter.map(record.raw, { channelId: channel.id, config });
+    const mapped = adapter.map(record.raw, { channelId: channel.id, config, origin: 'pull' });
     if (!mapped.ok) {
       const fields = mapped.errors.map((e) => `${e.field} ${e.code}`).join(', ');
       throw new RecordRejected('shape', `record ${record.externalId} does not map (${fields})`,

@@ -61,3 +61,13 @@ export function parsePullJob(data: unknown): PullJobData | undefined {
     backfill: b ? { fromDate: typeof b.fromDate === 'string' ? b.fromDate : undefined, fromId: typeof b.fromId === 'string' ? b.fromId : undefined } : undefined,
   };
 }
+
+/** Switch-over imports run on the pull queue (same worker, same politeness), by run id. */
+export const IMPORT_JOB = 'import-portal';
+export interface ImportJobData {
+  runId: string;
+}
+export function parseImportJob(data: unknown): ImportJobData | undefined {
+  const id = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).runId : undefined;
+  return typeof id === 'string' && /^[1-9]\d{0,18}$/.test(id) ? { runId: id } : undefined;
+}
