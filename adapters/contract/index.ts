@@ -64,8 +64,9 @@ export interface ConfigField {
   description: string;
   default?: unknown;
   required?: boolean;
-  /** For strings: allowed values. */
+  /** For strings: allowed values, and the shortest accepted (secrets). */
   enum?: readonly string[];
+  minLength?: number;
   /** For integers: bounds. */
   min?: number;
   max?: number;

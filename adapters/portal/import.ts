@@ -87,11 +87,15 @@ export function isUnanswered(item: ListItem, c: ImportConfig): boolean {
 
 export function parseDetailPage(html: string, c: ImportConfig, item: ListItem): ImportRecord | undefined {
   const $ = load(html);
-  const content = $(c.detail.content).first().text().replace(/\r\n?/g, '\n').replace(/[ \t]+/g, ' ').trim();
+  const body = $(c.detail.content).first();
+  // Line breaks written as markup survive as newlines.
+  body.find('br').replaceWith('\n');
+  body.find('p, div, li').each((_, el) => void $(el).append('\n'));
+  const content = body.text().replace(/\r\n?/g, '\n').replace(/[ \t]+/g, ' ').replace(/ *\n */g, '\n').replace(/\n{3,}/g, '\n\n').trim();
   if (!content) return undefined;
   const pick = (sel?: string) => (sel ? text($(sel).first().text()) || undefined : undefined);
   return {
-    externalId: `import:${new URL(item.url).pathname}`,
+    externalId: `import:${new URL(item.url).pathname}${new URL(item.url).search}`,
     title: pick(c.detail.title) ?? item.title,
     content,
     name: pick(c.detail.name),
@@ -103,6 +107,10 @@ export function parseDetailPage(html: string, c: ImportConfig, item: ListItem): 
 /** `2020-04-28`, `2020-04-28 10:31`, `2020/4/28 10:31:05`, `2020年04月28日` → ISO 8601 in +08:00. */
 export function chinaDateTime(value: string | undefined): string | undefined {
   if (!value) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value.trim())) {
+    const at = new Date(value.trim());
+    return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+  }
   const m = /(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})(?!\d)\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?/.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h = 0, mi = 0, sec = 0] = m.slice(1).map((v) => (v === undefined ? undefined : Number(v))) as number[];
@@ -116,7 +124,7 @@ export function chinaDateTime(value: string | undefined): string | undefined {
  * names are the hub's (id, title, content, name, phone, submittedAt) or mapped by `fieldMap`.
  */
 export function parseExportFile(format: 'json' | 'csv', data: string, fieldMap: Record<string, string> = {}): { records: ImportRecord[]; errors: string[] } {
-  const rows: Record<string, string>[] = [];
+  const rows: (Record<string, string> | null | undefined)[] = [];
   if (format === 'json') {
     let parsed: unknown;
     try {
@@ -125,16 +133,24 @@ export function parseExportFile(format: 'json' | 'csv', data: string, fieldMap: 
       return { records: [], errors: [`the file is not JSON: ${(err as Error).message}`] };
     }
     if (!Array.isArray(parsed)) return { records: [], errors: ['a JSON export must be an array of messages'] };
-    for (const r of parsed) if (r && typeof r === 'object') rows.push(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)])));
+    // Every entry keeps its place (row n = the n-th entry), so errors point at the right one.
+    for (const r of parsed) {
+      rows.push(r && typeof r === 'object' && !Array.isArray(r) ? Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)])) : null);
+    }
   } else {
     const table = parseCsv(data);
     const [header, ...body] = table;
     if (!header) return { records: [], errors: ['the CSV file is empty'] };
-    for (const line of body) if (line.some((c) => c.trim() !== '')) rows.push(Object.fromEntries(header.map((h, i) => [h.trim(), line[i] ?? ''])));
+    for (const line of body) rows.push(line.some((c) => c.trim() !== '') ? Object.fromEntries(header.map((h, i) => [h.trim(), line[i] ?? ''])) : undefined);
   }
   const records: ImportRecord[] = [];
   const errors: string[] = [];
   rows.forEach((row, index) => {
+    if (row === undefined) return; // a blank CSV line
+    if (row === null) {
+      errors.push(`row ${index + 1}: not an object`);
+      return;
+    }
     const get = (field: string) => {
       const key = Object.keys(fieldMap).find((k) => fieldMap[k] === field) ?? field;
       const v = row[key];

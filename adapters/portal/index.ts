@@ -9,13 +9,14 @@ import { mapWebForm } from '../web-form/mapper';
 /** The portal's field names to the hub's, e.g. { 姓名: name, 联系电话: phone, 标题: title, 内容: content }. */
 export function applyFieldMap(payload: unknown, fieldMap: Record<string, unknown> | undefined): unknown {
   if (!fieldMap || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(payload as Record<string, unknown>)) {
     const target = Object.hasOwn(fieldMap, key) ? fieldMap[key] : undefined;
     const name = typeof target === 'string' ? target : key;
-    if (!(name in out) || typeof target === 'string') out[name] = value;
+    if (name === '__proto__') continue;
+    if (!Object.hasOwn(out, name) || typeof target === 'string') out[name] = value;
   }
-  return out;
+  return { ...out };
 }
 
 export function mapPortal(payload: unknown, ctx: MapContext): MapResult {
@@ -33,6 +34,7 @@ export const portalAdapter: ChannelAdapter = {
         type: 'string',
         description: '门户网站服务器转发留言时的签名密钥（HMAC-SHA256，至少32个字符）；不设则只接受表单留言',
         secret: true,
+        minLength: 32,
       },
       replayWindowSeconds: { type: 'integer', description: '签名时间戳的有效窗口（秒）', default: 300, min: 30, max: 3600 },
       importIntervalMs: { type: 'integer', description: '导入旧版块时两次请求之间的最短间隔（毫秒）', default: 1000, min: 100 },

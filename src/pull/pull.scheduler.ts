@@ -50,7 +50,7 @@ export class PullScheduler {
 export function dueSlot(schedule: string, now: Date, timeZone = 'Asia/Shanghai'): Date | undefined {
   let next: Date;
   try {
-    next = new CronTime(schedule, timeZone).getNextDateFrom(new Date(now.getTime() - TICK_MS)).toJSDate();
+    next = new CronTime(schedule, timeZone).getNextDateFrom(new Date(now.getTime() - TICK_MS), timeZone).toJSDate();
   } catch {
     return undefined;
   }

@@ -25,7 +25,8 @@ function checkField(name: string, spec: ConfigField, value: unknown): string | u
       if (typeof value !== 'string') return 'must be a string';
       if (spec.required && value.trim() === '') return 'must not be empty';
       if (spec.enum && !spec.enum.includes(value)) return `must be one of ${spec.enum.join(', ')}`;
-      if (name === 'baseUrl' && !/^https?:\/\/[^\s/]+/.test(value)) return 'must be an http(s) URL';
+      if (spec.minLength !== undefined && value.length < spec.minLength) return `must be at least ${spec.minLength} characters`;
+      if (name === 'baseUrl' && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(value)) return 'must be an http(s) URL';
       if (name === 'schedule' && !validCron(value)) return 'must be a cron expression (e.g. */30 * * * *)';
       return undefined;
     case 'boolean':
