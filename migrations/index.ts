@@ -2,5 +2,6 @@
 import { Spine1764165600000 } from './1764165600000-spine';
 import { PullsAndLinks1764200000000 } from './1764200000000-pulls-and-links';
 import { ImportRuns1764210000000 } from './1764210000000-import-runs';
+import { Workflow1764220000000 } from './1764220000000-workflow';
 
-export const MIGRATIONS = [Spine1764165600000, PullsAndLinks1764200000000, ImportRuns1764210000000];
+export const MIGRATIONS = [Spine1764165600000, PullsAndLinks1764200000000, ImportRuns1764210000000, Workflow1764220000000];

@@ -4,6 +4,8 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { ChannelAdminController, ImportAdminController } from './admin/channel-admin.controller';
 import { ChannelAdminService } from './admin/channel-admin.service';
 import { AuthModule } from './auth/auth.module';
+import { CalendarController } from './calendar/calendar.controller';
+import { WorkflowController } from './workflow/workflow.controller';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 import { ChannelsController } from './channels/channels.controller';
@@ -31,6 +33,8 @@ import { QueryService } from './query/query.service';
   controllers: [
     ChannelAdminController,
     ImportAdminController,
+    CalendarController,
+    WorkflowController,
     ChannelsController,
     IntakeController,
     PagesController,

@@ -16,6 +16,10 @@ import { InboundWriter } from './intake/inbound-writer.service';
 import { MetricsService } from './ops/metrics.service';
 import { ImportService } from './imports/import.service';
 import { loggerParams } from './ops/logging';
+import { CalendarService } from './calendar/calendar.service';
+import { Notifier } from './notify/notifier';
+import { WorkflowRepository } from './workflow/workflow.repository';
+import { WorkflowService } from './workflow/workflow.service';
 import { PullRepository } from './pull/pull.repository';
 import { INTAKE_QUEUE, PULL_QUEUE } from './queue/queues';
 import { QueueConnectionLog } from './queue/queue-health';
@@ -40,8 +44,10 @@ export class CoreModule {
         CryptoModule,
         AuditModule,
       ],
-      providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService, QueueConnectionLog],
-      exports: [Clock, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService, BullModule, TypeOrmModule],
+      providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService, QueueConnectionLog,
+        CalendarService, WorkflowRepository, WorkflowService, Notifier],
+      exports: [Clock, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService,
+        CalendarService, WorkflowService, Notifier, BullModule, TypeOrmModule],
     };
   }
 }

@@ -6,6 +6,8 @@
  * On SIGTERM/SIGINT: the HTTP server stops taking requests and finishes those in flight, the
  * worker finishes its running jobs (queued ones stay queued), then the process exits.
  */
+// Days and deadlines are Asia/Shanghai's; the holiday data (chinese-days) reads dates in local time.
+process.env.TZ = 'Asia/Shanghai';
 import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';

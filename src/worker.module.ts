@@ -6,6 +6,7 @@ import { IntakeProcessor } from './intake/intake.processor';
 import { PullProcessor } from './pull/pull.processor';
 import { PullScheduler } from './pull/pull.scheduler';
 import { PullService } from './pull/pull.service';
+import { WorkflowScheduler } from './workflow/workflow.scheduler';
 
 /**
  * The worker role: registers cases from the queue, sweeps up messages whose job was lost, and
@@ -13,6 +14,6 @@ import { PullService } from './pull/pull.service';
  */
 @Module({
   imports: [ScheduleModule.forRoot()],
-  providers: [CaseRegistrationService, IntakeProcessor, InboundSweeper, PullService, PullScheduler, PullProcessor],
+  providers: [CaseRegistrationService, IntakeProcessor, InboundSweeper, PullService, PullScheduler, PullProcessor, WorkflowScheduler],
 })
 export class WorkerModule {}

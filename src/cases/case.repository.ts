@@ -137,11 +137,11 @@ export class CaseRepository {
   async applyUpstream(channelId: string, externalId: string, next: UpstreamState, at: Date): Promise<string[] | undefined> {
     return this.db.transaction(async (tx) => {
       const rows: { id: string; upstream: UpstreamState | null }[] = await tx.query(
-        `SELECT id::text, upstream FROM cases WHERE channel_id = $1 AND external_id = $2 FOR UPDATE`,
+        `SELECT id::text, upstream FROM cases WHERE channel_id = $1 AND external_id = $2 AND archived_at IS NULL FOR UPDATE`,
         [channelId, externalId],
       );
       const row = rows[0];
-      if (!row) return undefined;
+      if (!row) return undefined; // not registered yet, or archived (immutable)
       const before = row.upstream ?? { final: false };
       const changes: string[] = [];
       if ((before.state ?? null) !== (next.state ?? null) || before.final !== next.final) {
@@ -233,6 +233,10 @@ export class CaseRepository {
 
   async timeline(caseId: string): Promise<CaseEventRow[]> {
     return this.db.query(`SELECT ${EVENT_COLUMNS} FROM case_event WHERE case_id = $1 ORDER BY at, id`, [caseId]);
+  }
+
+  async documents(caseId: string): Promise<{ docNo: string; kind: string; createdAt: Date }[]> {
+    return this.db.query(`SELECT doc_no AS "docNo", kind, created_at AS "createdAt" FROM case_document WHERE case_id = $1 ORDER BY id`, [caseId]);
   }
 
   async rawOf(caseId: string): Promise<string | undefined> {

@@ -32,6 +32,7 @@ export interface CaseDetail extends CaseSummary {
   /** 并单: the earlier case this one duplicates, and the later ones linked to this one. */
   duplicateOf: string | null;
   duplicates: string[];
+  documents: { docNo: string; kind: string; createdAt: Date }[];
 }
 
 export interface ListQuery {
@@ -80,8 +81,8 @@ export class CasesService {
       if (!MAY_REVEAL.has(user.role)) throw new ForbiddenException('your role may not see citizens’ contact details');
       await this.audit.record(user.username, 'case.reveal_citizen', row.caseNo, { fields: ['name', 'phone', 'email', 'idNumber'] });
     }
-    const [timeline, links] = await Promise.all([this.cases.timeline(row.id), this.cases.duplicateLinks(row.id)]);
-    return { ...this.summary(row, reveal), content: row.content, timeline, ...links };
+    const [timeline, links, documents] = await Promise.all([this.cases.timeline(row.id), this.cases.duplicateLinks(row.id), this.cases.documents(row.id)]);
+    return { ...this.summary(row, reveal), content: row.content, timeline, ...links, documents };
   }
 
   /** The raw submission as it arrived (it holds personal data: staff and admin only, audited). */

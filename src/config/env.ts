@@ -37,6 +37,7 @@ export interface HubConfig {
   dbPoolSize: number;
   timeZone: string;
   publicBaseUrl: string;
+  workflow: { closeUnratedAfterDays: number; archiveAfterDays: number; retentionDays: number };
   pull: { timeoutMs: number; retries: number; backoffMs: number; maxBackoffMs: number; circuitAfter: number; circuitMs: number };
 }
 
@@ -163,6 +164,11 @@ export function loadConfig(env: Env = process.env): HubConfig {
     channelCacheMs: int(env, 'HUB_CHANNEL_CACHE_MS', 2_000, 0, 600_000),
     dbPoolSize: int(env, 'HUB_DB_POOL_SIZE', 20, 1, 500),
     timeZone: 'Asia/Shanghai',
+    workflow: {
+      closeUnratedAfterDays: int(env, 'HUB_CLOSE_UNRATED_AFTER_DAYS', 10, 1, 365),
+      archiveAfterDays: int(env, 'HUB_ARCHIVE_AFTER_DAYS', 1, 0, 365),
+      retentionDays: int(env, 'HUB_RETENTION_DAYS', 3 * 365, 30, 100 * 365),
+    },
     pull: {
       timeoutMs: int(env, 'HUB_PULL_TIMEOUT_MS', 15_000, 100, 300_000),
       retries: int(env, 'HUB_PULL_RETRIES', 4, 0, 20),

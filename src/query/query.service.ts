@@ -16,6 +16,9 @@ export interface PublicProgress {
   receivedAt: Date;
   timeline: { at: Date; type: string; label: string }[];
   reply: null | { content: string; unit: string | null; at: Date };
+  satisfaction: string | null;
+  /** The reply can be rated now (满意 / 基本满意 / 不满意). */
+  canRate: boolean;
 }
 
 /** 一键查询: a citizen's progress by query code, without any personal data. */
@@ -26,15 +29,26 @@ export class QueryService {
     private readonly cipher: PiiCipher,
   ) {}
 
+  /** The case behind a query code (for the citizen's rating). */
+  async caseNoOf(code: string): Promise<string> {
+    const canonical = canonicalQueryCode(code);
+    const rows: { caseNo: string | null }[] = canonical
+      ? await this.db.query(`SELECT c.case_no AS "caseNo" FROM inbound_message i JOIN cases c ON c.inbound_id = i.id WHERE i.query_code_hash = $1`, [this.cipher.blindIndex('query-code', canonical)])
+      : [];
+    if (!rows[0]?.caseNo) throw new NotFoundException('no message has this query code');
+    return rows[0].caseNo;
+  }
+
   async progress(code: string): Promise<PublicProgress> {
     const canonical = canonicalQueryCode(code);
     if (!canonical) throw new NotFoundException('no message has this query code');
     const rows: {
       receiptNo: string; channelId: string; inboundStatus: string; receivedAt: Date;
       caseId: string | null; caseNo: string | null; title: string | null; status: string | null;
+      reply: { content: string; unit?: string; at: string } | null; satisfaction: string | null; upstream: { reply?: { content: string; organization?: string; at?: string } } | null;
     }[] = await this.db.query(
       `SELECT i.receipt_no AS "receiptNo", i.channel_id AS "channelId", i.status AS "inboundStatus", i.received_at AS "receivedAt",
-              c.id::text AS "caseId", c.case_no AS "caseNo", c.title, c.status
+              c.id::text AS "caseId", c.case_no AS "caseNo", c.title, c.status, c.reply, c.satisfaction, c.upstream
          FROM inbound_message i LEFT JOIN cases c ON c.inbound_id = i.id
         WHERE i.query_code_hash = $1`,
       [this.cipher.blindIndex('query-code', canonical)],
@@ -55,7 +69,13 @@ export class QueryService {
       statusLabel: statusLabel(status),
       receivedAt: row.receivedAt,
       timeline: events.map((e) => ({ at: e.at, type: e.type, label: EVENT_LABELS[e.type] ?? e.type })),
-      reply: null,
+      reply: row.reply
+        ? { content: row.reply.content, unit: row.reply.unit ?? null, at: new Date(row.reply.at) }
+        : row.upstream?.reply
+          ? { content: row.upstream.reply.content, unit: row.upstream.reply.organization ?? null, at: new Date(row.upstream.reply.at ?? row.receivedAt) }
+          : null,
+      satisfaction: row.satisfaction,
+      canRate: row.status === 'replied',
     };
   }
 }

@@ -12,6 +12,7 @@ const PUBLIC_ROUTES = [
   'GET /mailbox',
   'POST /mailbox',
   'GET /api/v1/query/:queryCode',
+  'POST /api/v1/query/:queryCode/rating',
   'POST /api/v1/auth/login',
   'GET /health',
   'GET /metrics',
