@@ -54,8 +54,13 @@ export class CalendarService {
       [year, checked.value.holidays, checked.value.makeupWorkdays, source, user.username],
     );
     await this.audit.record(user.username, 'calendar.put_year', String(year), { holidays: checked.value.holidays.length, makeupWorkdays: checked.value.makeupWorkdays.length });
-    this.cached = undefined;
+    this.invalidate();
     return this.year(year);
+  }
+
+  /** Forget the cached years (after a change; other processes see it within 5 s). */
+  invalidate(): void {
+    this.cached = undefined;
   }
 
   private async load() {
