@@ -37,7 +37,7 @@ export interface HubConfig {
   dbPoolSize: number;
   timeZone: string;
   publicBaseUrl: string;
-  workflow: { closeUnratedAfterDays: number; archiveAfterDays: number; retentionDays: number };
+  workflow: { closeUnratedAfterDays: number; archiveAfterDays: number; retentionDays: number; lateReturn: 'refuse' | 'mark' };
   pull: { timeoutMs: number; retries: number; backoffMs: number; maxBackoffMs: number; circuitAfter: number; circuitMs: number };
 }
 
@@ -105,6 +105,12 @@ function roles(env: Env): { roles: HubRole[]; supervise: boolean } {
   return { roles: [...new Set(parts)] as HubRole[], supervise: false };
 }
 
+function lateReturn(env: Env): 'refuse' | 'mark' {
+  const v = env.HUB_LATE_RETURN?.trim() || 'refuse';
+  if (v !== 'refuse' && v !== 'mark') throw new ConfigError('HUB_LATE_RETURN', `must be refuse or mark, got "${v}"`);
+  return v;
+}
+
 export function loadConfig(env: Env = process.env): HubConfig {
   const nodeEnv = env.NODE_ENV?.trim() || 'development';
   if (nodeEnv !== 'development' && nodeEnv !== 'test' && nodeEnv !== 'production') {
@@ -168,6 +174,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
       closeUnratedAfterDays: int(env, 'HUB_CLOSE_UNRATED_AFTER_DAYS', 10, 1, 365),
       archiveAfterDays: int(env, 'HUB_ARCHIVE_AFTER_DAYS', 1, 0, 365),
       retentionDays: int(env, 'HUB_RETENTION_DAYS', 3 * 365, 30, 100 * 365),
+      lateReturn: lateReturn(env),
     },
     pull: {
       timeoutMs: int(env, 'HUB_PULL_TIMEOUT_MS', 15_000, 100, 300_000),

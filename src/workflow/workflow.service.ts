@@ -197,12 +197,13 @@ export class WorkflowService {
       }
       case 'return': {
         const received = localDate(c.unitReceivedAt ?? x.now, this.config.timeZone);
-        if (!canReturn(received, x.today, x.cal)) {
+        const late = !canReturn(received, x.today, x.cal);
+        if (late && this.config.workflow.lateReturn === 'refuse') {
           throw new ConflictException({ statusCode: 409, error: 'return_window_passed', message: `退回须在 ${c.returnDeadline} 前提出（收到转办卡次日起1个工作日内）；已过期限，请按期办理或申请延期。` });
         }
         x.reason = text(body, 'reason', 1000);
         const basis = text(body, 'basis', 1000)!;
-        x.data = { unit: c.handlingUnit, basis };
+        x.data = { unit: c.handlingUnit, basis, late }; // late only when HUB_LATE_RETURN=mark
         Object.assign(x.set, { handlingUnit: null, deadline: null, returnDeadline: null, unitReceivedAt: null, remindersSent: 0, lastReminderDay: null });
         return;
       }

@@ -227,4 +227,23 @@ describe('the case workflow on the working-day calendar (clock injected)', () =>
     expect(res.body).toMatchObject({ error: 'calendar_year_not_covered', year: 2027 });
     expect((await detail(c.caseNo)).status).toBe('accepted');
   });
+
+  it('anonymizes archived cases past retention: contact details go, the matter and its timeline stay', async () => {
+    const { caseNo, queryCode } = await newCase('过了保存期限的留言');
+    await act(staff, caseNo, 'decline', { reason: '重复留言' }).expect(200);
+    await moveTo('2025-10-02T10:00:00');
+    await sweep(); // archived
+    expect((await detail(caseNo)).status).toBe('archived');
+    await moveTo('2028-10-03T10:00:00'); // three years later (HUB_RETENTION_DAYS 1095)
+    const report = await sweep();
+    expect(report.anonymized).toBeGreaterThanOrEqual(1);
+    const [row] = await hub.db.query(`SELECT citizen_phone_sealed, citizen_name_sealed, phone_hash, anonymized_at, content FROM cases WHERE case_no = $1`, [caseNo]);
+    expect(row).toMatchObject({ citizen_phone_sealed: null, citizen_name_sealed: null, phone_hash: null });
+    expect(row.anonymized_at).not.toBeNull();
+    expect(row.content).toContain('过了保存期限的留言');
+    const c = await detail(caseNo);
+    expect(c.citizen).toEqual({});
+    expect(c.timeline.map((e: { type: string }) => e.type)).toContain('anonymized');
+    await hub.http().get(`/api/v1/query/${queryCode}`).expect(200);
+  });
 });
