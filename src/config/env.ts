@@ -37,7 +37,16 @@ export interface HubConfig {
   dbPoolSize: number;
   timeZone: string;
   publicBaseUrl: string;
-  workflow: { closeUnratedAfterDays: number; archiveAfterDays: number; retentionDays: number; lateReturn: 'refuse' | 'mark' };
+  workflow: {
+    closeUnratedAfterDays: number;
+    archiveAfterDays: number;
+    retentionDays: number;
+    lateReturn: 'refuse' | 'mark';
+    /** Working days before the deadline on which the mailbox reminds the unit. */
+    reminderLadder: number[];
+    /** Reminders go out only between these minutes after midnight (Asia/Shanghai). */
+    workingHours: { start: number; end: number };
+  };
   pull: { timeoutMs: number; retries: number; backoffMs: number; maxBackoffMs: number; circuitAfter: number; circuitMs: number };
 }
 
@@ -103,6 +112,24 @@ function roles(env: Env): { roles: HubRole[]; supervise: boolean } {
   }
   if (parts.length === 0) throw new ConfigError('HUB_ROLES', 'names no role');
   return { roles: [...new Set(parts)] as HubRole[], supervise: false };
+}
+
+function reminderLadder(env: Env): number[] {
+  const raw = env.HUB_REMINDER_LADDER?.trim() || '1';
+  const rungs = raw.split(',').map((r) => r.trim());
+  if (rungs.some((r) => !/^\d{1,2}$/.test(r)) || rungs.length > 5) {
+    throw new ConfigError('HUB_REMINDER_LADDER', `must be up to 5 comma-separated working-day counts before the deadline (e.g. "2,1"), got "${raw}"`);
+  }
+  return [...new Set(rungs.map(Number))];
+}
+
+function workingHours(env: Env): { start: number; end: number } {
+  const raw = env.HUB_WORKING_HOURS?.trim() || '08:30-17:30';
+  const m = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(raw);
+  const start = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+  const end = m ? Number(m[3]) * 60 + Number(m[4]) : NaN;
+  if (!m || !(start < end) || end > 24 * 60) throw new ConfigError('HUB_WORKING_HOURS', `must be HH:MM-HH:MM, got "${raw}"`);
+  return { start, end };
 }
 
 function lateReturn(env: Env): 'refuse' | 'mark' {
@@ -175,6 +202,8 @@ export function loadConfig(env: Env = process.env): HubConfig {
       archiveAfterDays: int(env, 'HUB_ARCHIVE_AFTER_DAYS', 1, 0, 365),
       retentionDays: int(env, 'HUB_RETENTION_DAYS', 3 * 365, 30, 100 * 365),
       lateReturn: lateReturn(env),
+      reminderLadder: reminderLadder(env),
+      workingHours: workingHours(env),
     },
     pull: {
       timeoutMs: int(env, 'HUB_PULL_TIMEOUT_MS', 15_000, 100, 300_000),

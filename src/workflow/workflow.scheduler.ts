@@ -84,7 +84,10 @@ export class WorkflowScheduler {
       );
     for (const r of rows) {
       try {
-        const due = reminderDue({ deadline: r.deadline, today, nowMinutes, remindersSent: r.remindersSent, lastReminderDay: r.lastReminderDay, reasonReported: r.reasonReported }, cal);
+        const due = reminderDue({
+          deadline: r.deadline, today, nowMinutes, remindersSent: r.remindersSent, lastReminderDay: r.lastReminderDay, reasonReported: r.reasonReported,
+          ladder: this.config.workflow.reminderLadder, workingHours: this.config.workflow.workingHours,
+        }, cal);
         if (due?.kind === 'reminder') {
           await this.workflow.act(r.caseNo, 'remind', { rung: due.rung }, SYSTEM);
           report.reminders++;

@@ -276,6 +276,13 @@ export class WorkflowService {
         x.data = { docNo, approved: body.approve, unit: doc.data.unit };
         return;
       }
+      case 'refer_to_supervision': {
+        // 推诿扯皮、敷衍塞责: with a leader's approval the matter goes to the 督查室 for accountability.
+        x.reason = text(body, 'reason', 1000);
+        const office = text(body, 'office', 50, false) ?? '市政府督查室';
+        x.data = { unit: c.handlingUnit, office };
+        return;
+      }
       case 'submit_feedback': {
         const result = text(body, 'result', 5000)!;
         x.set.feedback = { result, unit: x.actor.unit ?? c.handlingUnit, by: x.actor.name, at: x.now.toISOString() };

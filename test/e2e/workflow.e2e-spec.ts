@@ -186,6 +186,8 @@ describe('the case workflow on the working-day calendar (clock injected)', () =>
     await act(leader, caseNo, 'decide_criticism', { docNo: proposal.docNo, approve: false }).expect(409);
     const doc = await hub.http().get(`/api/v1/cases/${caseNo}/documents/${proposal.docNo}`).set(as(leader)).expect(200);
     expect(doc.text).toContain('同意通报批评');
+    await act(staff, caseNo, 'refer_to_supervision', { reason: '推诿扯皮' }).expect(403);
+    await act(leader, caseNo, 'refer_to_supervision', { reason: '经两次催办仍不办理，推诿扯皮' }).expect(200);
     const kinds = hub.app.get(Notifier).sent.filter((s) => s.caseNo === caseNo).map((s) => s.kind);
     expect(kinds).toEqual(['transfer', 'reminder', 'reminder_notice', 'criticism_proposed']);
   });

@@ -28,6 +28,7 @@ export const EVENT_LABELS: Record<string, string> = {
   rate_satisfied: '您已评价',
   rate_unsatisfied: '您已评价（不满意），重新办理',
   close: '已办结',
+  refer_to_supervision: '已转交督查室',
   archive: '已归档',
   upstream_state: '原渠道办理状态更新',
   upstream_reply: '原渠道已答复',

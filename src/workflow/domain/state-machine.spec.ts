@@ -62,6 +62,11 @@ coordinating decide_criticism leader -> coordinating
 feedback decide_criticism leader -> feedback
 replied decide_criticism leader -> replied
 closed decide_criticism leader -> closed
+transferred refer_to_supervision leader -> transferred
+coordinating refer_to_supervision leader -> coordinating
+feedback refer_to_supervision leader -> feedback
+replied refer_to_supervision leader -> replied
+closed refer_to_supervision leader -> closed
 transferred submit_feedback unit -> feedback
 coordinating submit_feedback unit -> feedback
 replied rate_satisfied citizen -> closed
@@ -91,7 +96,7 @@ for (const line of ALLOWED_LINES.trim().split('\n')) {
 const STATUSES = ['new', 'accepted', 'transferred', 'coordinating', 'feedback', 'replied', 'closed', 'archived', 'declined', 'referred'];
 const EVENTS = [
   'accept', 'decline', 'refer', 'reply', 'transfer', 'coordinate', 'return', 'request_extension', 'decide_extension',
-  'remind', 'issue_reminder_notice', 'propose_criticism', 'decide_criticism', 'submit_feedback', 'rate_satisfied',
+  'remind', 'issue_reminder_notice', 'propose_criticism', 'decide_criticism', 'refer_to_supervision', 'submit_feedback', 'rate_satisfied',
   'rate_unsatisfied', 'close', 'archive',
 ];
 const ROLES = ['staff', 'unit', 'leader', 'admin', 'citizen', 'system'];
@@ -123,10 +128,10 @@ describe('constants', () => {
     expect([...ACTOR_ROLES]).toEqual(ROLES);
   });
 
-  test('the cross product is complete: 10 statuses × 18 events × 6 roles, 59 allowed', () => {
-    expect(CROSS).toHaveLength(10 * 18 * 6);
-    expect(CROSS.filter(([, , , x]) => x.ok)).toHaveLength(59);
-    expect(ALLOWED.size).toBe(59);
+  test('the cross product is complete: 10 statuses × 19 events × 6 roles, 64 allowed', () => {
+    expect(CROSS).toHaveLength(10 * 19 * 6);
+    expect(CROSS.filter(([, , , x]) => x.ok)).toHaveLength(64);
+    expect(ALLOWED.size).toBe(64);
   });
 
   test.each<[CaseStatus, string]>([
