@@ -4,6 +4,8 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { ChannelAdminController, ImportAdminController } from './admin/channel-admin.controller';
 import { ChannelAdminService } from './admin/channel-admin.service';
 import { AuthModule } from './auth/auth.module';
+import { Open311Controller } from './open311/open311.controller';
+import { Open311Service } from './open311/open311.service';
 import { CalendarController } from './calendar/calendar.controller';
 import { WorkflowController } from './workflow/workflow.controller';
 import { CasesController } from './cases/cases.controller';
@@ -35,6 +37,7 @@ import { QueryService } from './query/query.service';
     ImportAdminController,
     CalendarController,
     WorkflowController,
+    Open311Controller,
     ChannelsController,
     IntakeController,
     PagesController,
@@ -46,6 +49,7 @@ import { QueryService } from './query/query.service';
   providers: [
     ChannelAdminService,
     IntakeService,
+    Open311Service,
     QueryService,
     CasesService,
     JobLatencyListener,

@@ -15,6 +15,9 @@ const PUBLIC_ROUTES = [
   'POST /api/v1/query/:queryCode/rating',
   'POST /api/v1/auth/login',
   'GET /health',
+  'GET /open311/v2/services.json',
+  'GET /open311/v2/requests.json',
+  'GET /open311/v2/requests/:id.json',
   'GET /metrics',
 ].sort();
 
