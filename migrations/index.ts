@@ -3,5 +3,6 @@ import { Spine1764165600000 } from './1764165600000-spine';
 import { PullsAndLinks1764200000000 } from './1764200000000-pulls-and-links';
 import { ImportRuns1764210000000 } from './1764210000000-import-runs';
 import { Workflow1764220000000 } from './1764220000000-workflow';
+import { UpstreamRotation1764230000000 } from './1764230000000-upstream-rotation';
 
-export const MIGRATIONS = [Spine1764165600000, PullsAndLinks1764200000000, ImportRuns1764210000000, Workflow1764220000000];
+export const MIGRATIONS = [Spine1764165600000, PullsAndLinks1764200000000, ImportRuns1764210000000, Workflow1764220000000, UpstreamRotation1764230000000];

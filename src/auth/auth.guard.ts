@@ -13,14 +13,14 @@ export class AuthGuard implements CanActivate {
     private readonly auth: AuthService,
   ) {}
 
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const roles = this.reflector.getAllAndOverride<StaffRole[] | undefined>(ROLES_KEY, targets);
     const req = ctx.switchToHttp().getRequest<Request & { user?: Principal }>();
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const principal = token ? this.auth.principalOf(token) : undefined;
+    const principal = token ? await this.auth.principalOf(token) : undefined;
     if (!principal) throw new UnauthorizedException('sign in first (Authorization: Bearer <accessToken>)');
     if (!roles || !roles.includes(principal.role)) throw new ForbiddenException('your role may not do this');
     req.user = principal;

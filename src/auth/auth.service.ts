@@ -10,6 +10,8 @@ import { StaffRole, StaffUserEntity } from './entities/staff-user.entity';
 import { hashPassword, verifyPassword } from './password';
 import { issueToken, verifyToken } from './token';
 
+const ACCOUNT_CACHE_MS = 30_000;
+
 // Verified against when the user does not exist, so a wrong username costs as long as a wrong password.
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
@@ -49,6 +51,15 @@ export class AuthService {
     await this.users.insert({ username, passwordHash: await hashPassword(password), role, unit });
   }
 
+  /** Disables an account; its tokens stop working at once in this process, within 30 s elsewhere. */
+  async disable(username: string): Promise<void> {
+    const user = await this.users.findOne({ where: { username } });
+    if (!user) return;
+    await this.users.update({ id: user.id }, { disabled: true });
+    this.accounts.delete(user.id);
+    await this.audit.record('system', 'user.disable', username, {});
+  }
+
   async login(username: string, password: string): Promise<{ accessToken: string; expiresIn: number; role: StaffRole }> {
     const user = await this.users.findOne({ where: { username } });
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
@@ -66,7 +77,23 @@ export class AuthService {
     };
   }
 
-  principalOf(token: string): Principal | undefined {
-    return verifyToken(token, this.config.jwtSecret, this.clock.now().getTime());
+  private readonly accounts = new Map<string, { at: number; disabled: boolean; role: string; unit: string | null } | null>();
+
+  /**
+   * The signed-in user of a token, if the token is valid and the account still is what the token
+   * says: a disabled account, or one whose role or unit changed, loses access within 30 s.
+   */
+  async principalOf(token: string): Promise<Principal | undefined> {
+    const p = verifyToken(token, this.config.jwtSecret, this.clock.now().getTime());
+    if (!p) return undefined;
+    let account = this.accounts.get(p.userId);
+    if (account === undefined || (account && Date.now() - account.at > ACCOUNT_CACHE_MS)) {
+      const row = await this.users.findOne({ where: { id: p.userId } });
+      account = row ? { at: Date.now(), disabled: row.disabled, role: row.role, unit: row.unit } : null;
+      this.accounts.set(p.userId, account);
+      if (this.accounts.size > 10_000) this.accounts.clear();
+    }
+    if (!account || account.disabled || account.role !== p.role || account.unit !== p.unit) return undefined;
+    return p;
   }
 }

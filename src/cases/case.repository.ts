@@ -49,6 +49,14 @@ export interface CaseRow {
   receivedAt: Date;
   createdAt: Date;
   updatedAt: Date;
+  leadUnit: string | null;
+  responsibleUnits: string[] | null;
+}
+
+/** May this unit see the case? Its handling, lead or responsible unit. A unit account without a unit sees nothing. */
+export function unitMayAccess(c: Pick<CaseRow, 'handlingUnit' | 'leadUnit' | 'responsibleUnits'>, unit: string | null): boolean {
+  if (!unit) return false;
+  return c.handlingUnit === unit || c.leadUnit === unit || (c.responsibleUnits ?? []).includes(unit);
 }
 
 export interface CaseEventRow {
@@ -68,6 +76,8 @@ export interface CaseFilter {
   channel?: string;
   status?: string;
   unit?: string;
+  /** A unit user's view: cases where this unit handles, leads or is responsible. */
+  visibleToUnit?: string;
   limit: number;
   offset: number;
 }
@@ -77,7 +87,7 @@ const CASE_COLUMNS = `c.id::text, c.case_no AS "caseNo", c.receipt_no AS "receip
   to_char(c.deadline, 'YYYY-MM-DD') AS deadline, c.is_public AS "isPublic", c.citizen_name_sealed AS "nameSealed",
   c.citizen_phone_sealed AS "phoneSealed", c.citizen_email_sealed AS "emailSealed",
   c.citizen_id_number_sealed AS "idNumberSealed", c.submitted_at AS "submittedAt", c.received_at AS "receivedAt",
-  c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
+  c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.lead_unit AS "leadUnit", c.responsible_units AS "responsibleUnits"`;
 
 const EVENT_COLUMNS = `id::text, type, at, actor, actor_role AS "actorRole", from_status AS "fromStatus",
   to_status AS "toStatus", reason, data, visible_to_citizen AS "visibleToCitizen"`;
@@ -214,6 +224,10 @@ export class CaseRepository {
     if (f.channel) where.push(`c.channel_id = $${params.push(f.channel)}`);
     if (f.status) where.push(`c.status = $${params.push(f.status)}`);
     if (f.unit) where.push(`c.handling_unit = $${params.push(f.unit)}`);
+    if (f.visibleToUnit !== undefined) {
+      const p = params.push(f.visibleToUnit);
+      where.push(`(c.handling_unit = $${p} OR c.lead_unit = $${p} OR $${p} = ANY(c.responsible_units))`);
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [items, count] = await Promise.all([
       this.db.query(

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { Principal } from '../auth/decorators';
 import { PiiCipher } from '../crypto/pii-cipher';
 import { maskCitizen } from '../crypto/masking';
-import { CaseEventRow, CaseRepository, CaseRow } from './case.repository';
+import { CaseEventRow, CaseRepository, CaseRow, unitMayAccess } from './case.repository';
 import { CASE_STATUSES, statusLabel } from './domain/status';
 
 export interface CaseSummary {
@@ -68,15 +68,15 @@ export class CasesService {
     if (q.status && !(CASE_STATUSES as readonly string[]).includes(q.status)) {
       throw new BadRequestException(`status must be one of ${CASE_STATUSES.join(', ')}`);
     }
-    // A handling unit sees only the cases transferred to it.
-    const unit = user.role === 'unit' ? (user.unit ?? '\u0000none') : q.unit;
-    const { items, total } = await this.cases.list({ channel: q.channel, status: q.status, unit, limit: pageSize, offset: (page - 1) * pageSize });
+    // A handling unit sees only the cases it handles, leads or is responsible for.
+    const visibleToUnit = user.role === 'unit' ? (user.unit ?? '') : undefined; // '' matches no case
+    const { items, total } = await this.cases.list({ channel: q.channel, status: q.status, unit: q.unit, visibleToUnit, limit: pageSize, offset: (page - 1) * pageSize });
     return { items: items.map((c) => this.summary(c, false)), total, page, pageSize };
   }
 
   async detail(caseNo: string, user: Principal, reveal: boolean): Promise<CaseDetail> {
     const row = await this.cases.byCaseNo(caseNo);
-    if (!row || (user.role === 'unit' && row.handlingUnit !== user.unit)) throw new NotFoundException(`no case ${caseNo}`);
+    if (!row || (user.role === 'unit' && !unitMayAccess(row, user.unit))) throw new NotFoundException(`no case ${caseNo}`);
     if (reveal) {
       if (!MAY_REVEAL.has(user.role)) throw new ForbiddenException('your role may not see citizens’ contact details');
       await this.audit.record(user.username, 'case.reveal_citizen', row.caseNo, { fields: ['name', 'phone', 'email', 'idNumber'] });

@@ -27,8 +27,6 @@ export class PublicRateLimitGuard extends ThrottlerGuard {
 
   protected override async shouldSkip(ctx: ExecutionContext): Promise<boolean> {
     if (this.config.rateLimit === 0) return true;
-    // A portal's signed forward is checked by its signature instead (a bad one costs an HMAC).
-    if (ctx.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers['x-hub-signature']) return true;
     return !this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()]);
   }
 }

@@ -135,7 +135,8 @@ export class ImportService {
       const done = await this.view(runId);
       const p = done.progress;
       const message = `导入完成：发现 ${p.found} 条，新建 ${p.imported} 条，已导入过 ${p.skipped} 条，无效 ${p.invalid} 条。`;
-      await this.db.query(`UPDATE import_run SET status = 'done', message = $2, finished_at = $3, updated_at = $3 WHERE id = $1`, [runId, message, this.clock.now()]);
+      // The uploaded file holds citizens' contact details: it goes once its records are stored.
+      await this.db.query(`UPDATE import_run SET status = 'done', message = $2, finished_at = $3, updated_at = $3, data_sealed = NULL WHERE id = $1`, [runId, message, this.clock.now()]);
       this.logger.log({ runId, channel: r.channel_id, ...p }, 'import finished');
     } catch (err) {
       const message = `导入中断（可续传）：${(err as Error).message}`;

@@ -49,7 +49,8 @@ export class CaseRegistrationService {
       inboundId,
       receiptNo: row.receiptNo,
       channelId: row.channelId,
-      externalId: m.externalId,
+      // Upstream ids count only where they are trusted: pulls, imports, signed forwards.
+      externalId: raw.via === 'pull' || raw.via === 'import' || raw.signed ? m.externalId : undefined,
       title: m.title,
       content: m.content,
       category: m.category,

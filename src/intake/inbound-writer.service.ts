@@ -14,6 +14,8 @@ import { newQueryCode } from './query-code';
 export interface RawEnvelope {
   v: 1;
   via: 'api' | 'form' | 'pull' | 'import';
+  /** A portal's verified signed forward: its externalId is trusted. */
+  signed?: boolean;
   body: unknown;
   contentType?: string;
   idempotencyKey?: string;

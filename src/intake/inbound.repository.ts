@@ -71,6 +71,11 @@ export class InboundRepository {
     return rows[0];
   }
 
+  async forwardSeen(signature: string): Promise<boolean> {
+    const rows = await this.db.query(`SELECT 1 FROM forward_nonce WHERE signature = $1`, [signature]);
+    return rows.length > 0;
+  }
+
   /** Remembers a forward's signature; false when it was seen before (a replay). Forgets after a day. */
   async rememberForward(signature: string, channelId: string, at: Date): Promise<boolean> {
     const rows = await this.db.query(

@@ -52,8 +52,10 @@ export class IntakeService {
   ) {}
 
   async submit(s: Submission): Promise<{ receipt: Receipt; replayed: boolean }> {
-    const outcome = (o: IntakeOutcome) => this.metrics.intake.inc({ channel: s.channelId, outcome: o });
     const channel = await this.loadChannel(s.channelId);
+    // Unknown ids are one label, so random paths cannot grow /metrics without bound.
+    const label = channel ? s.channelId : 'unknown';
+    const outcome = (o: IntakeOutcome) => this.metrics.intake.inc({ channel: label, outcome: o });
     const decision = admit(s.channelId, channel);
     switch (decision.kind) {
       case 'unknown':
@@ -88,15 +90,24 @@ export class IntakeService {
       outcome('invalid');
       throw new InvalidSubmission(mapped.errors);
     }
-    const { externalId } = mapped.message;
-    const requestHash = createHash('sha256').update(JSON.stringify(mapped.message)).digest('hex');
+    // An upstream id is trusted only from a portal's signed forward: from an anonymous client it
+    // could claim (or squat) another message's id and be handed that message's receipt.
+    const externalId = s.forward ? mapped.message.externalId : undefined;
+    const message = { ...mapped.message, externalId };
+    const requestHash = createHash('sha256').update(JSON.stringify(message)).digest('hex');
 
     const stored = await this.store(s, externalId, requestHash);
+    if (s.forward) await this.inbound.rememberForward(s.forward.signature!, s.channelId, this.clock.now()).catch(() => undefined);
     if (!stored.created) {
-      outcome('replayed');
       if (stored.row.requestHash !== requestHash) {
-        this.logger.warn({ channel: s.channelId, receiptNo: stored.row.receiptNo }, 'idempotent replay with a different body: first receipt returned');
+        // The same key with another message: never hand out the first message's query code.
+        outcome('invalid');
+        throw new HttpException(
+          { statusCode: 409, error: 'idempotency_key_reused', message: 'this Idempotency-Key (or externalId) was used for a different message' },
+          409,
+        );
       }
+      outcome('replayed');
       return { receipt: this.receiptOf(stored.row), replayed: true };
     }
     outcome('accepted');
@@ -125,13 +136,15 @@ export class IntakeService {
       };
       throw new HttpException({ statusCode: 401, error: 'forward_signature_invalid', message: why[check] }, 401);
     }
-    let fresh: boolean;
+    // Seen before → a replay. The signature is remembered only once the message is stored, so a
+    // portal whose first try met a 503 can send the very same request again.
+    let seen: boolean;
     try {
-      fresh = await this.inbound.rememberForward(f.signature!, s.channelId, this.clock.now());
+      seen = await this.inbound.forwardSeen(f.signature!);
     } catch (err) {
       throw this.unavailable(s.channelId, err);
     }
-    if (!fresh) {
+    if (seen) {
       this.metrics.intake.inc({ channel: s.channelId, outcome: 'forbidden' });
       throw new HttpException({ statusCode: 409, error: 'forward_replayed', message: 'this signed request was already received' }, 409);
     }
@@ -141,12 +154,15 @@ export class IntakeService {
     try {
       return await this.registry.get(id);
     } catch (err) {
-      throw this.unavailable(id, err);
+      throw this.unavailable('unknown', err);
     }
   }
 
   private async store(s: Submission, externalId: string | undefined, requestHash: string): Promise<WriteResult> {
-    const raw: RawEnvelope = { v: 1, via: s.via, contentType: s.contentType, body: s.body, idempotencyKey: s.idempotencyKey, clientIp: s.clientIp, userAgent: s.userAgent };
+    const raw: RawEnvelope = {
+      v: 1, via: s.via, signed: !!s.forward || undefined, contentType: s.contentType, body: s.body,
+      idempotencyKey: s.idempotencyKey, clientIp: s.clientIp, userAgent: s.userAgent,
+    };
     try {
       return await this.writer.write({ channelId: s.channelId, raw, externalId, idempotencyKey: s.idempotencyKey, requestHash });
     } catch (err) {

@@ -21,7 +21,7 @@ export const REDACT_PATHS = [
 /** URLs as logged: no query string (tokens, search terms), and no query code in the path. */
 export function loggableUrl(url: string | undefined): string {
   const path = (url ?? '').split('?')[0];
-  return path.replace(/^(\/api\/v1\/query\/)[^/]+/, '$1[code]');
+  return path.replace(/^(\/api\/v1\/query\/)[^/]+/i, '$1[code]');
 }
 
 /** Structured JSON logs (pino) with personal data redacted. */

@@ -31,11 +31,11 @@ export function mountQueueBoard(app: INestApplication): void {
   adapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({ queues: [new BullMQAdapter(queue, { readOnlyMode: false })], serverAdapter: adapter });
 
-  const guard = (req: Request, res: Response, next: NextFunction) => {
+  const guard = async (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization;
     const fromQuery = typeof req.query.token === 'string' ? req.query.token : undefined;
     const token = header?.startsWith('Bearer ') ? header.slice(7) : (fromQuery ?? cookie(req, COOKIE));
-    const principal = token ? auth.principalOf(token) : undefined;
+    const principal = token ? await auth.principalOf(token).catch(() => undefined) : undefined;
     if (!principal || (principal.role !== 'admin' && principal.role !== 'staff')) {
       res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: 'the queue dashboard is for administrators and mailbox staff' });
       return;

@@ -91,14 +91,21 @@ export class PullRepository {
     return rows[0]?.n ?? 0;
   }
 
-  /** External ids of this channel's cases that the channel has not finished yet, oldest first. */
+  /**
+   * External ids of this channel's cases that the channel has not finished yet, the longest
+   * unchecked first (never-checked ones before all), so successive pulls rotate through all of them.
+   */
   async openExternalIds(channelId: string, limit: number): Promise<string[]> {
     const rows: { id: string }[] = await this.db.query(
       `SELECT external_id AS id FROM cases
         WHERE channel_id = $1 AND upstream IS NOT NULL AND NOT coalesce((upstream ->> 'final')::boolean, false)
-        ORDER BY received_at LIMIT $2`,
+        ORDER BY upstream_checked_at NULLS FIRST, received_at LIMIT $2`,
       [channelId, limit],
     );
     return rows.map((r) => r.id);
+  }
+
+  async markChecked(channelId: string, externalIds: string[], at: Date): Promise<void> {
+    await this.db.query(`UPDATE cases SET upstream_checked_at = $3 WHERE channel_id = $1 AND external_id = ANY($2)`, [channelId, externalIds, at]);
   }
 }

@@ -145,6 +145,7 @@ export class PullService {
       const open = await this.repo.openExternalIds(channel.id, refreshBatch);
       if (open.length) {
         for (const record of await puller.refresh(ctx, open)) await this.store(channel, adapter, config, record, report);
+        await this.repo.markChecked(channel.id, open, this.clock.now());
       }
     } finally {
       report.requests = http.sent;

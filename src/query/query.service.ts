@@ -70,9 +70,9 @@ export class QueryService {
       receivedAt: row.receivedAt,
       timeline: events.map((e) => ({ at: e.at, type: e.type, label: EVENT_LABELS[e.type] ?? e.type })),
       reply: row.reply
-        ? { content: row.reply.content, unit: row.reply.unit ?? null, at: new Date(row.reply.at) }
+        ? { content: redactText(row.reply.content), unit: row.reply.unit ?? null, at: new Date(row.reply.at) }
         : row.upstream?.reply
-          ? { content: row.upstream.reply.content, unit: row.upstream.reply.organization ?? null, at: new Date(row.upstream.reply.at ?? row.receivedAt) }
+          ? { content: redactText(row.upstream.reply.content), unit: row.upstream.reply.organization ?? null, at: new Date(row.upstream.reply.at ?? row.receivedAt) }
           : null,
       satisfaction: row.satisfaction,
       canRate: row.status === 'replied',

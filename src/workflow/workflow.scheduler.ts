@@ -116,7 +116,9 @@ export class WorkflowScheduler {
       await this.workflow.act(r.caseNo, 'close', {}, SYSTEM).then(() => report.closed++).catch(() => undefined);
     }
     const finished: { caseNo: string }[] = await this.db.query(
-      `SELECT case_no AS "caseNo" FROM cases WHERE status IN ('closed', 'declined', 'referred') AND updated_at < $1 LIMIT 1000`, [days(this.config.workflow.archiveAfterDays)]);
+      `SELECT case_no AS "caseNo" FROM cases c WHERE status IN ('closed', 'declined', 'referred') AND updated_at < $1
+          AND NOT EXISTS (SELECT 1 FROM case_document d WHERE d.case_id = c.id AND d.kind = 'criticism' AND NOT d.data ? 'decision')
+        LIMIT 1000`, [days(this.config.workflow.archiveAfterDays)]);
     for (const r of finished) {
       await this.workflow.act(r.caseNo, 'archive', {}, SYSTEM).then(() => report.archived++).catch(() => undefined);
     }

@@ -97,7 +97,7 @@ export class WorkflowService {
     const notices: StepContext['notices'] = [];
     const result = await this.db.transaction(async (tx) => {
       const c = await this.repo.lock(tx, caseNo);
-      if (!c || (actor.role === 'unit' && !units(c).includes(actor.unit ?? ''))) throw new NotFoundException(`no case ${caseNo}`);
+      if (!c || (actor.role === 'unit' && (!actor.unit || !units(c).includes(actor.unit)))) throw new NotFoundException(`no case ${caseNo}`);
       const from = c.status as CaseStatus;
       if (!isCaseStatus(from)) throw new ConflictException(`case ${caseNo} has status ${c.status}, unknown to the workflow`);
       const t = transition(from, event, actor.role);
@@ -130,6 +130,9 @@ export class WorkflowService {
 
   private async apply(event: CaseEvent, x: StepContext): Promise<void> {
     const { c, body } = x;
+    if (x.actor.role === 'unit' && c.status === 'coordinating' && (event === 'submit_feedback' || event === 'request_extension') && x.actor.unit !== c.leadUnit) {
+      throw new HttpException({ statusCode: 403, error: 'lead_unit_only', message: `专题协调的案件由牵头单位（${c.leadUnit}）统一反馈和申请延期。` }, 403);
+    }
     switch (event) {
       case 'accept': {
         const category = text(body, 'category', 10);
@@ -170,6 +173,7 @@ export class WorkflowService {
         Object.assign(x.set, {
           handlingUnit: unit, leadUnit: null, responsibleUnits: null, unitReceivedAt: x.now, deadline, returnDeadline: back,
           remindersSent: 0, lastReminderDay: null, overdueNoticeAt: null, reasonReported: false, extensionRequest: null, feedback: null,
+          criticismProposedAt: null, // a new assignment: the new unit is judged on its own record
         });
         x.documents.push(await this.document(x, 'transfer_card', { unit, deadline, returnDeadline: back }));
         x.data = { unit, deadline, returnDeadline: back };
@@ -188,7 +192,8 @@ export class WorkflowService {
         x.cal.isWorkday(deadline); // the calendar must know that year
         Object.assign(x.set, {
           handlingUnit: leadUnit, leadUnit, responsibleUnits: [...new Set(list as string[])], unitReceivedAt: x.now, deadline, returnDeadline: null,
-          remindersSent: 0, lastReminderDay: null, overdueNoticeAt: null, reasonReported: false,
+          remindersSent: 0, lastReminderDay: null, overdueNoticeAt: null, reasonReported: false, extensionRequest: null, feedback: null,
+          criticismProposedAt: null,
         });
         x.reason = text(body, 'meeting', 1000, false);
         x.data = { leadUnit, units: x.set.responsibleUnits, deadline };
@@ -204,7 +209,10 @@ export class WorkflowService {
         x.reason = text(body, 'reason', 1000);
         const basis = text(body, 'basis', 1000)!;
         x.data = { unit: c.handlingUnit, basis, late }; // late only when HUB_LATE_RETURN=mark
-        Object.assign(x.set, { handlingUnit: null, deadline: null, returnDeadline: null, unitReceivedAt: null, remindersSent: 0, lastReminderDay: null });
+        Object.assign(x.set, {
+          handlingUnit: null, leadUnit: null, responsibleUnits: null, deadline: null, returnDeadline: null, unitReceivedAt: null,
+          remindersSent: 0, lastReminderDay: null, extensionRequest: null, reasonReported: false,
+        });
         return;
       }
       case 'request_extension': {
@@ -232,6 +240,8 @@ export class WorkflowService {
         x.reason = text(body, 'comment', 1000, false);
         x.set.extensionRequest = { ...pending, status: body.approve ? 'approved' : 'rejected', decidedBy: x.actor.name, decidedAt: x.now.toISOString() };
         await this.repo.updateDocumentData(x.tx, String(pending.docNo), { decision });
+        // Decided either way, the card no longer counts as the reason for being late.
+        x.set.reasonReported = false;
         if (body.approve) {
           Object.assign(x.set, { deadline: pending.newDeadline, remindersSent: 0, overdueNoticeAt: null });
           x.visible = true;
@@ -302,7 +312,7 @@ export class WorkflowService {
         x.data = { satisfaction };
         x.visible = true;
         if (event === 'rate_satisfied') x.set.closedAt = x.now;
-        else Object.assign(x.set, { handlingUnit: null, deadline: null, returnDeadline: null, feedback: null }); // 重办
+        else Object.assign(x.set, { handlingUnit: null, leadUnit: null, responsibleUnits: null, deadline: null, returnDeadline: null, feedback: null, extensionRequest: null }); // 重办
         return;
       }
       case 'close':
@@ -329,8 +339,8 @@ export class WorkflowService {
       [docNo, caseNo],
     );
     const r = rows[0];
-    const mine = r && [r.handlingUnit, r.leadUnit, ...(r.responsibleUnits ?? [])].includes(actor.unit);
-    if (!r || (actor.role === 'unit' && !mine && r.data.unit !== actor.unit)) throw new NotFoundException(`no document ${docNo} on case ${caseNo}`);
+    const mine = !!r && !!actor.unit && ([r.handlingUnit, r.leadUnit, ...(r.responsibleUnits ?? [])].includes(actor.unit) || r.data.unit === actor.unit);
+    if (!r || (actor.role === 'unit' && !mine)) throw new NotFoundException(`no document ${docNo} on case ${caseNo}`);
     const channel = await this.registry.get(r.channelId);
     return renderDocument(r.kind, docNo, { caseNo: r.caseNo, title: r.title, content: r.content, category: r.category, channelName: channel?.name ?? r.channelId, receivedAt: r.receivedAt }, r.data, r.createdAt);
   }

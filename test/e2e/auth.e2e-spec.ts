@@ -109,6 +109,17 @@ describe('auth, roles and personal data', () => {
     await hub.http().get(`/api/v1/cases/${caseNo}`).set('Authorization', `Bearer ${unit}`).expect(404);
   });
 
+  it('takes a disabled account’s tokens away, and gives a unit account without a unit nothing', async () => {
+    const token = await hub.userToken('staff');
+    await hub.http().get('/api/v1/cases').set('Authorization', `Bearer ${token}`).expect(200);
+    const [{ username }] = await hub.db.query(`SELECT username FROM staff_user WHERE role = 'staff' ORDER BY id DESC LIMIT 1`);
+    await hub.app.get(require('../../src/auth/auth.service').AuthService).disable(username);
+    await hub.http().get('/api/v1/cases').set('Authorization', `Bearer ${token}`).expect(401);
+    const orphan = await hub.userToken('unit', null);
+    await hub.http().get(`/api/v1/cases/${caseNo}`).set('Authorization', `Bearer ${orphan}`).expect(404);
+    expect((await hub.http().get('/api/v1/cases').set('Authorization', `Bearer ${orphan}`).expect(200)).body.total).toBe(0);
+  });
+
   it('guards the queue dashboard', async () => {
     await hub.http().get('/admin/queues').expect(401);
     const unit = await hub.userToken('unit', '市住建局');
@@ -147,6 +158,8 @@ describe('rate limit on public routes', () => {
     const res = await hub.http().get('/api/v1/channels').expect(429);
     expect(res.headers['retry-after']).toBeDefined();
     await hub.http().post('/api/v1/channels/mailbox/messages').send(validMessage()).expect(429);
+    // A signature header alone buys nothing.
+    await hub.http().post('/api/v1/auth/login').set('X-Hub-Signature', 'sha256=' + '0'.repeat(64)).send({ username: 'x', password: 'y' }).expect(429);
     for (let i = 0; i < 5; i++) await hub.http().get('/api/v1/cases').set('Authorization', `Bearer ${staff}`).expect(200);
   });
 });

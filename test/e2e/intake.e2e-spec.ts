@@ -67,15 +67,30 @@ describe('intake (POST /api/v1/channels/{id}/messages)', () => {
     expect(row.n).toBe(1);
   });
 
-  it('returns the first receipt for a repeated externalId on the same channel, even under a race', async () => {
-    const body = validMessage({ externalId: 'portal-msg-77', content: '同一条留言' });
-    const answers = await Promise.all(Array.from({ length: 12 }, () => post('portal-shichang').send(body)));
+  it('returns the first receipt for a repeated Idempotency-Key even under a race, and one case', async () => {
+    const body = validMessage({ content: '同一条留言', phone: phoneFor(77) });
+    const answers = await Promise.all(Array.from({ length: 12 }, () => post('portal-shichang').set('Idempotency-Key', 'race-77').send(body)));
     expect(answers.every((a) => a.status === 202)).toBe(true);
     expect(new Set(answers.map((a) => a.body.receiptNo)).size).toBe(1);
     expect(new Set(answers.map((a) => a.body.queryCode)).size).toBe(1);
     await drained(hub.db);
-    const [row] = await hub.db.query(`SELECT count(*)::int AS n FROM cases WHERE channel_id = 'portal-shichang' AND external_id = 'portal-msg-77'`);
+    const [row] = await hub.db.query(`SELECT count(*)::int AS n FROM cases WHERE receipt_no = $1`, [answers[0].body.receiptNo]);
     expect(row.n).toBe(1);
+  });
+
+  it('never hands out a first receipt for a reused key with another message (409), and ignores an anonymous externalId', async () => {
+    const first = await post('portal-shichang').set('Idempotency-Key', 'key-xyz').send(validMessage({ content: '原始留言', phone: phoneFor(78) })).expect(202);
+    const other = await post('portal-shichang').set('Idempotency-Key', 'key-xyz').send(validMessage({ content: '冒用同一个键', phone: phoneFor(79) })).expect(409);
+    expect(other.body.error).toBe('idempotency_key_reused');
+    expect(JSON.stringify(other.body)).not.toContain(first.body.queryCode);
+    // An unsigned client cannot claim an upstream id (and with it someone else's receipt).
+    const a = await post('portal-shichang').send(validMessage({ externalId: 'import:/old/show.asp?id=1', content: '甲', phone: phoneFor(80) })).expect(202);
+    const b = await post('portal-shichang').send(validMessage({ externalId: 'import:/old/show.asp?id=1', content: '乙', phone: phoneFor(81) })).expect(202);
+    expect(b.body.receiptNo).not.toBe(a.body.receiptNo);
+    expect(b.body.queryCode).not.toBe(a.body.queryCode);
+    await drained(hub.db);
+    const rows = await hub.db.query(`SELECT external_id FROM cases WHERE receipt_no = ANY($1)`, [[a.body.receiptNo, b.body.receiptNo]]);
+    expect(rows).toEqual([{ external_id: null }, { external_id: null }]);
   });
 
   it('accepts an urlencoded form post', async () => {

@@ -13,14 +13,14 @@ describe('the case workflow on the working-day calendar (clock injected)', () =>
   const clock = new FixedClock(sh('2025-09-30T10:00:00'));
   let hub: TestHub;
   // Users by name; a token is issued at the clock's time and expires with it, so sign in again per day.
-  const staff = 'staff', leader = 'leader', zhujian = 'zhujian', jiaoyu = 'jiaoyu', admin = 'admin';
+  const staff = 'staff', leader = 'leader', zhujian = 'zhujian', jiaoyu = 'jiaoyu', shuiwu = 'shuiwu', admin = 'admin';
   const tokens = new Map<string, string>();
   let n = 0;
 
   const token = (user: string) => tokens.get(`${user}@${clock.now().toISOString().slice(0, 10)}`);
   const as = (user: string) => ({ Authorization: `Bearer ${token(user)}` });
   async function signInAll(): Promise<void> {
-    for (const user of [staff, leader, zhujian, jiaoyu]) tokens.set(`${user}@${clock.now().toISOString().slice(0, 10)}`, await hub.login(user, 'a-long-test-password'));
+    for (const user of [staff, leader, zhujian, jiaoyu, shuiwu]) tokens.set(`${user}@${clock.now().toISOString().slice(0, 10)}`, await hub.login(user, 'a-long-test-password'));
     tokens.set(`${admin}@${clock.now().toISOString().slice(0, 10)}`, await hub.login(ADMIN.username, ADMIN.password));
   }
   const act = (user: string, caseNo: string, event: string, body: object = {}) =>
@@ -54,6 +54,7 @@ describe('the case workflow on the working-day calendar (clock injected)', () =>
     await auth.createUser(leader, 'a-long-test-password', 'leader', null);
     await auth.createUser(zhujian, 'a-long-test-password', 'unit', '市住建局');
     await auth.createUser(jiaoyu, 'a-long-test-password', 'unit', '市教育局');
+    await auth.createUser(shuiwu, 'a-long-test-password', 'unit', '市水务局');
     await signInAll();
   });
   afterAll(() => hub.close());
@@ -192,6 +193,16 @@ describe('the case workflow on the working-day calendar (clock injected)', () =>
     expect(kinds).toEqual(['transfer', 'reminder', 'reminder_notice', 'criticism_proposed']);
   });
 
+  it('a rejected extension card is no excuse: the 催办通知书 still goes out after the deadline', async () => {
+    const { caseNo } = await transferred();
+    await moveTo('2025-10-10T11:00:00');
+    await act(zhujian, caseNo, 'request_extension', { newDeadline: '2025-10-24', basis: '无', reason: '人手不足' }).expect(200);
+    await act(staff, caseNo, 'decide_extension', { approve: false, comment: '理由不充分' }).expect(200);
+    await moveTo('2025-10-13T09:00:00');
+    await sweep();
+    expect((await detail(caseNo)).documents.map((d: { kind: string }) => d.kind)).toContain('reminder_notice');
+  });
+
   it('reopened after 不满意 (重办), then transferred again', async () => {
     const { caseNo, queryCode } = await transferred();
     await act(zhujian, caseNo, 'submit_feedback', { result: '已处理' }).expect(200);
@@ -217,6 +228,10 @@ describe('the case workflow on the working-day calendar (clock injected)', () =>
     await act(staff, c.caseNo, 'accept', { category: '反映' }).expect(200);
     await act(leader, c.caseNo, 'coordinate', { leadUnit: '市住建局', units: ['市水务局', '市城管局'], deadline: '2025-10-31', meeting: '专题协调会' }).expect(200);
     expect(await detail(c.caseNo)).toMatchObject({ status: 'coordinating', handlingUnit: '市住建局', deadline: '2025-10-31' });
+    // A responsible unit sees the case; only the lead unit feeds back for all.
+    await act(shuiwu, c.caseNo, 'submit_feedback', { result: '排水管网已疏通' }).expect(403);
+    expect((await hub.http().get(`/api/v1/cases/${c.caseNo}`).set(as(shuiwu)).expect(200)).body.status).toBe('coordinating');
+    await act(zhujian, c.caseNo, 'submit_feedback', { result: '已会同水务、城管完成整治' }).expect(200);
   });
 
   it('refuses a transfer whose deadline falls in a year nobody loaded', async () => {
