@@ -33,6 +33,10 @@ export interface InboundForCase {
   receivedAt: Date;
 }
 
+/** Rows that arrive this close together are inserted in one statement (one commit). */
+const BATCH_WINDOW_MS = 2;
+const BATCH_MAX = 100;
+
 const RETURNING = `id::text, receipt_no AS "receiptNo", channel_id AS "channelId", query_code_sealed AS "queryCodeSealed",
   request_hash AS "requestHash", status, received_at AS "receivedAt"`;
 
@@ -53,22 +57,56 @@ export class InboundRepository {
     return rows[0];
   }
 
-  /** Inserts the row; undefined when an equal key won a race (then look it up with findPrior). */
-  async insert(m: NewInbound): Promise<StoredInbound | undefined> {
-    const rows: StoredInbound[] = await this.db.query(
+  private waiting: { m: NewInbound; resolve: (row: StoredInbound | undefined) => void; reject: (err: unknown) => void }[] = [];
+  private timer?: NodeJS.Timeout;
+
+  /**
+   * Inserts the row (and its pending mark); undefined when an equal key won a race (then look it
+   * up with findPrior). Rows arriving within BATCH_WINDOW_MS of each other share one statement and
+   * one commit: under load that turns many small commits into a few larger ones, and each caller
+   * still answers only after its row is committed.
+   */
+  insert(m: NewInbound): Promise<StoredInbound | undefined> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ m, resolve, reject });
+      if (this.waiting.length >= BATCH_MAX) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), BATCH_WINDOW_MS);
+    });
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.waiting.splice(0);
+    if (batch.length === 0) return;
+    this.insertMany(batch.map((b) => b.m)).then(
+      (rows) => {
+        const byCode = new Map(rows.map((r) => [r.queryCodeHash, r]));
+        for (const b of batch) b.resolve(byCode.get(b.m.queryCodeHash));
+      },
+      (err: unknown) => batch.forEach((b) => b.reject(err)),
+    );
+  }
+
+  private async insertMany(ms: NewInbound[]): Promise<(StoredInbound & { queryCodeHash: string })[]> {
+    const col = <K extends keyof NewInbound>(k: K) => ms.map((m) => m[k] ?? null);
+    return this.db.query(
       `WITH i AS (
          INSERT INTO inbound_message (receipt_no, channel_id, external_id, idempotency_key, request_hash, raw_sealed,
                                       query_code_hash, query_code_sealed, received_at)
-         VALUES (hub_next_number('YC', $1::date), $2, $3, $4, $5, $6, $7, $8, $9)
+         SELECT hub_next_number('YC', u.day), u.channel_id, u.external_id, u.idempotency_key, u.request_hash, u.raw_sealed,
+                u.query_code_hash, u.query_code_sealed, u.received_at
+           FROM unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+                WITH ORDINALITY AS u(day, channel_id, external_id, idempotency_key, request_hash, raw_sealed, query_code_hash, query_code_sealed, received_at, n)
+          ORDER BY u.n
          ON CONFLICT DO NOTHING
          RETURNING *
        ), p AS (
          INSERT INTO inbound_pending (inbound_id, received_at) SELECT id, received_at FROM i
        )
-       SELECT ${RETURNING} FROM i`,
-      [m.day, m.channelId, m.externalId ?? null, m.idempotencyKey ?? null, m.requestHash, m.rawSealed, m.queryCodeHash, m.queryCodeSealed, m.receivedAt],
+       SELECT ${RETURNING}, query_code_hash AS "queryCodeHash" FROM i`,
+      [col('day'), col('channelId'), col('externalId'), col('idempotencyKey'), col('requestHash'), col('rawSealed'), col('queryCodeHash'), col('queryCodeSealed'), col('receivedAt')],
     );
-    return rows[0];
   }
 
   async forwardSeen(signature: string): Promise<boolean> {
