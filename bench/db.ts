@@ -35,8 +35,18 @@ export async function createDatabase(adminUrl: string, name: string, schema: str
   }
 }
 
-export async function serverVersion(adminUrl: string): Promise<string> {
-  return withClient(adminUrl, async (c) => (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v);
+/** PostgreSQL's version and the settings that shape these figures. */
+export async function serverDescription(adminUrl: string): Promise<string> {
+  return withClient(adminUrl, async (c) => {
+    const { rows } = await c.query<{ name: string; setting: string; unit: string | null }>(
+      `SELECT name, setting, unit FROM pg_settings
+        WHERE name IN ('server_version', 'shared_buffers', 'synchronous_commit', 'autovacuum', 'max_connections') ORDER BY name`,
+    );
+    const get = (n: string) => rows.find((r) => r.name === n);
+    const buffers = get('shared_buffers');
+    const mib = buffers ? (Number(buffers.setting) * 8) / 1024 : NaN; // in 8 kB pages
+    return `${get('server_version')?.setting ?? '?'} (shared_buffers ${mib} MiB, synchronous_commit ${get('synchronous_commit')?.setting}, autovacuum ${get('autovacuum')?.setting}, max_connections ${get('max_connections')?.setting})`;
+  });
 }
 
 /** One long-lived connection to a bench database, for counting rows while a burst runs. */
@@ -55,8 +65,8 @@ export class Probe {
   }
 
   /** A timestamp column's value as epoch milliseconds (null when there are no rows). */
-  async epochMs(sql: string): Promise<number | null> {
-    const { rows } = await this.client.query<{ t: Date | null }>(sql);
+  async epochMs(sql: string, params: unknown[] = []): Promise<number | null> {
+    const { rows } = await this.client.query<{ t: Date | null }>(sql, params);
     return rows[0]?.t ? rows[0].t.getTime() : null;
   }
 

@@ -1,18 +1,20 @@
 /**
  * The load generator: autocannon, in the bench's own process (the servers under test are child
- * processes). Bodies cycle through a pool built beforehand, so generating load costs the same
- * against every server.
+ * processes). Bodies come from one MessageStream shared by every run, so each request of the
+ * whole bench is a different message and generating load costs the same against every server.
  */
 import autocannon from 'autocannon';
+import { MessageStream } from './messages';
 
 export interface LoadSpec {
   url: string;
   connections: number;
   /** Fixed duration in seconds, or… */
   seconds?: number;
-  /** …a fixed number of requests. */
+  /** …a fixed number of requests, sent within at most `maxSeconds` (then the run is cut short). */
   amount?: number;
-  bodies: Buffer[];
+  maxSeconds?: number;
+  bodies: MessageStream;
 }
 
 export interface LoadResult {
@@ -35,11 +37,11 @@ export interface LoadResult {
 
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if ((spec.seconds === undefined) === (spec.amount === undefined)) throw new Error('runLoad: give either seconds or amount');
-  let next = 0;
   const bodies = spec.bodies;
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
-    autocannon(
+    let limit: NodeJS.Timeout | undefined;
+    const instance = autocannon(
       {
         url: spec.url,
         connections: spec.connections,
@@ -50,13 +52,14 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             setupRequest: (req) => {
-              req.body = bodies[next++ % bodies.length];
+              req.body = bodies.next();
               return req;
             },
           },
         ],
       },
       (err, r) => {
+        clearTimeout(limit);
         if (err) return reject(err);
         const statusCounts: Record<string, number> = {};
         for (const [code, s] of Object.entries(r.statusCodeStats)) statusCounts[code] = s.count;
@@ -76,5 +79,6 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         });
       },
     );
+    if (spec.amount !== undefined && spec.maxSeconds !== undefined) limit = setTimeout(() => instance.stop(), spec.maxSeconds * 1000);
   });
 }

@@ -115,7 +115,31 @@ export function generateMessages(count: number, seed = 20251126): CitizenMessage
   return out;
 }
 
-/** The messages as ready-to-send JSON bodies (UTF-8 bytes). */
-export function messageBodies(count: number, seed?: number): Buffer[] {
-  return generateMessages(count, seed).map((m) => Buffer.from(JSON.stringify(m), 'utf8'));
+/**
+ * An endless stream of request bodies: the generated messages in turn, each with a phone number
+ * never used before in the run (a counter in its last eight digits), so no two requests are the
+ * same citizen sending the same text (which the hub would link as duplicates, 并单). The JSON is
+ * serialized once per template; a body costs one small Buffer.concat while the load runs.
+ */
+export class MessageStream {
+  private readonly templates: { head: Buffer; tail: Buffer }[];
+  private counter = 0;
+
+  constructor(templates: number, seed?: number) {
+    this.templates = generateMessages(templates, seed).map(({ phone, ...rest }) => {
+      const others = JSON.stringify(rest).slice(1); // without the opening brace
+      return { head: Buffer.from(`{"phone":"${phone.slice(0, 3)}`, 'utf8'), tail: Buffer.from(`"${others === '}' ? '' : ','}${others}`, 'utf8') };
+    });
+  }
+
+  /** Bodies sent so far. */
+  get sent(): number {
+    return this.counter;
+  }
+
+  next(): Buffer {
+    const n = this.counter++;
+    const t = this.templates[n % this.templates.length];
+    return Buffer.concat([t.head, Buffer.from(String(n % 1e8).padStart(8, '0'), 'latin1'), t.tail]);
+  }
 }

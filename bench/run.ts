@@ -20,15 +20,16 @@ import { resolve } from 'node:path';
 import { Child, installExitHandlers, startChild, stopAll } from './children';
 import { BenchConfig, databaseUrl, loadBenchConfig, redisUrl } from './config';
 import { byPid, CpuGroup, cpuGroups, CpuShares, forkedBy, formatCpu, startCpu } from './cpu';
-import { createDatabase, dropDatabase, flushRedisDb, Probe, redisVersion, serverVersion, walPosition } from './db';
+import { createDatabase, dropDatabase, flushRedisDb, Probe, redisVersion, serverDescription, walPosition } from './db';
 import { FLOOR_SCHEMA } from './floor-common';
 import { LoadResult, LoadSpec, runLoad } from './load';
 import { describeMachine } from './machine';
-import { messageBodies } from './messages';
+import { MessageStream } from './messages';
+import { benchMappers } from './mappers';
 import { generatedBlock, renderTable, renderVerdict, Row, writeDoc } from './report';
 
-/** Distinct request bodies, cycled. */
-const BODY_POOL = 4096;
+/** Distinct message texts (each request also gets a phone number of its own). */
+const MESSAGE_TEMPLATES = 4096;
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -103,12 +104,22 @@ function intakeRow(measurement: string, r: Measured, withWal: boolean): Row {
   };
 }
 
+/** How to count a server's case rows, find the newest, and list their creation times in order. */
+interface CaseQueries {
+  count: string;
+  newest: string;
+  /** `SELECT created_at AS t FROM … ORDER BY created_at` (the bench appends OFFSET/LIMIT). */
+  ordered: string;
+}
+
 interface BurstResult extends Measured {
   /** Case rows written by the burst. */
   cases: number;
   /** From the first request to the last case row. */
   seconds: number;
   rate: number;
+  /** Cases per second over the first and the second half of the burst's cases. */
+  halves?: [number, number];
   complete: boolean;
 }
 
@@ -116,17 +127,22 @@ interface BurstResult extends Measured {
  * Sends `cfg.burst` messages and times until every accepted one is a case row. The end is the
  * newest case row's creation time (set by the worker), so polling granularity does not matter.
  */
-async function burst(cfg: BenchConfig, url: string, bodies: Buffer[], probe: Probe, sql: { count: string; newest: string }, servers: CpuGroup[]): Promise<BurstResult> {
+async function burst(cfg: BenchConfig, url: string, bodies: MessageStream, probe: Probe, sql: CaseQueries, servers: CpuGroup[]): Promise<BurstResult> {
   const baseline = await probe.number(sql.count);
   const stop = await startMeters(cfg, servers);
-  const load = await runLoad({ url, connections: cfg.connections, amount: cfg.burst, bodies });
+  const load = await runLoad({ url, connections: cfg.connections, amount: cfg.burst, maxSeconds: cfg.drainTimeoutMs / 1000, bodies });
   const target = baseline + load.accepted;
   const complete = await probe.waitFor(sql.count, (n) => n >= target, cfg.drainTimeoutMs);
   const meters = await stop();
   const cases = (await probe.number(sql.count)) - baseline;
   const end = complete ? ((await probe.epochMs(sql.newest)) ?? Date.now()) : Date.now();
   const seconds = (end - load.startedAt) / 1000;
-  return { load, ...meters, cases, seconds, rate: cases / seconds, complete };
+  // Does registration slow down as the table grows? Compare the two halves of the burst.
+  let halves: [number, number] | undefined;
+  const half = Math.floor(cases / 2);
+  const mid = complete && half > 0 ? await probe.epochMs(`${sql.ordered} OFFSET $1 LIMIT 1`, [baseline + half - 1]) : null;
+  if (mid !== null && mid > load.startedAt && end > mid) halves = [half / ((mid - load.startedAt) / 1000), (cases - half) / ((end - mid) / 1000)];
+  return { load, ...meters, cases, seconds, rate: cases / seconds, halves, complete };
 }
 
 function burstRow(measurement: string, b: BurstResult): Row {
@@ -144,6 +160,7 @@ function burstRow(measurement: string, b: BurstResult): Row {
     cpu: formatCpu(b.cpu),
     note: [
       `burst of ${b.load.accepted + b.load.non202 + b.load.errors}; last case ${b.seconds.toFixed(1)} s after the first request; latencies are the burst's intake`,
+      b.halves ? `cases/s in the burst's 1st half ${b.halves[0].toFixed(0)}, 2nd half ${b.halves[1].toFixed(0)}` : undefined,
       b.complete ? undefined : 'INCOMPLETE (timed out)',
       disturbance(b.cpu),
     ]
@@ -162,7 +179,7 @@ interface FloorResults {
   endToEndRate: number;
 }
 
-async function runFloors(cfg: BenchConfig, bodies: Buffer[]): Promise<FloorResults> {
+async function runFloors(cfg: BenchConfig, bodies: MessageStream): Promise<FloorResults> {
   const dbUrl = databaseUrl(cfg.floorDatabase);
   log(`floor: creating database ${cfg.floorDatabase}`);
   await createDatabase(cfg.pgAdminUrl, cfg.floorDatabase, FLOOR_SCHEMA, dbUrl);
@@ -192,7 +209,7 @@ async function runFloors(cfg: BenchConfig, bodies: Buffer[]): Promise<FloorResul
     worker = startChild('floor-worker', distFile(cfg, 'bench/floor-worker.js'), env);
     await worker.readyMessage(20_000);
     log(`floor B: burst of ${cfg.burst} messages, ${cfg.connections} connections`);
-    const b = await burst(cfg, url, bodies, probe, { count: 'SELECT count(*) AS n FROM case_row', newest: 'SELECT max(created_at) AS t FROM case_row' }, [
+    const b = await burst(cfg, url, bodies, probe, { count: 'SELECT count(*) AS n FROM case_row', newest: 'SELECT max(created_at) AS t FROM case_row', ordered: 'SELECT created_at AS t FROM case_row ORDER BY created_at' }, [
       srv,
       { label: 'wrk', match: byPid(worker.proc.pid) },
     ]);
@@ -213,8 +230,13 @@ async function runFloors(cfg: BenchConfig, bodies: Buffer[]): Promise<FloorResul
 // ---------------------------------------------------------------------------------------------
 // Hub
 
-const HUB_CASES = { count: 'SELECT count(*) AS n FROM cases', newest: 'SELECT max(created_at) AS t FROM cases' };
-const HUB_PENDING = `SELECT count(*) AS n FROM inbound_message WHERE status = 'pending'`;
+const HUB_CASES: CaseQueries = {
+  count: 'SELECT count(*) AS n FROM cases',
+  newest: 'SELECT max(created_at) AS t FROM cases',
+  ordered: 'SELECT created_at AS t FROM cases ORDER BY created_at',
+};
+/** Accepted messages not yet cases (every inbound row becomes exactly one case). */
+const HUB_BACKLOG = 'SELECT (SELECT count(*) FROM inbound_message) - (SELECT count(*) FROM cases) AS n';
 
 interface HubResults {
   intake: Row[];
@@ -235,14 +257,14 @@ function startHub(cfg: BenchConfig, port: number, roles?: string): Child {
   });
 }
 
-/** Waits until the worker has registered every pending message, so the next run starts idle. */
+/** Waits until the worker has registered every accepted message, so the next run starts idle. */
 async function drain(cfg: BenchConfig, probe: Probe): Promise<void> {
   const t0 = Date.now();
-  const ok = await probe.waitFor(HUB_PENDING, (n) => n === 0, cfg.drainTimeoutMs, 250);
+  const ok = await probe.waitFor(HUB_BACKLOG, (n) => n <= 0, cfg.drainTimeoutMs, 250);
   log(`hub: backlog ${ok ? 'drained' : 'NOT drained'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-async function runHub(cfg: BenchConfig, bodies: Buffer[]): Promise<HubResults> {
+async function runHub(cfg: BenchConfig, bodies: MessageStream): Promise<HubResults> {
   log(`hub: dropping database ${cfg.hubDatabase} (the hub creates and migrates it)`);
   await dropDatabase(cfg.pgAdminUrl, cfg.hubDatabase);
   await flushRedisDb(cfg.redisHost, cfg.redisPort, cfg.hubRedisDb);
@@ -317,8 +339,8 @@ async function main(): Promise<void> {
   const cfg = loadBenchConfig();
   installExitHandlers(() => cleanUp(cfg));
   const started = Date.now();
-  const bodies = messageBodies(BODY_POOL);
-  const machine = describeMachine({ postgres: await serverVersion(cfg.pgAdminUrl), redis: await redisVersion(cfg.redisHost, cfg.redisPort) });
+  const bodies = new MessageStream(MESSAGE_TEMPLATES);
+  const machine = describeMachine({ postgres: await serverDescription(cfg.pgAdminUrl), redis: await redisVersion(cfg.redisHost, cfg.redisPort) });
   log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}`);
 
   let floors: FloorResults;
@@ -344,8 +366,15 @@ async function main(): Promise<void> {
   const settings =
     `intake runs of ${cfg.seconds} s (after a ${cfg.warmupSeconds} s warm-up per server), bursts of ${cfg.burst} messages, ` +
     `${cfg.connections} connections unless stated; whole bench ${Math.round((Date.now() - started) / 1000)} s`;
-  process.stdout.write(`\n${table}\n\n${verdict}\n`);
-  writeDoc(cfg.docsFile, generatedBlock({ machine, settings, table, verdict }));
+  // Mapper throughput: pure functions on one core, over each adapter's ok/ fixtures.
+  const mappers = benchMappers();
+  const mapperTable = [
+    '| Adapter mapper | Fixtures | Records/s (one core) | µs per record |',
+    '|---|---:|---:|---:|',
+    ...mappers.map((m) => `| ${m.adapter} | ${m.fixtures} | ${m.recordsPerSecond.toLocaleString('en-US')} | ${m.microsecondsPerRecord} |`),
+  ].join('\n');
+  process.stdout.write(`\n${table}\n\n${verdict}\n\n${mapperTable}\n`);
+  writeDoc(cfg.docsFile, generatedBlock({ machine, settings, table: `${table}\n\n${mapperTable}`, verdict }));
   log(`written to ${cfg.docsFile}`);
 }
 

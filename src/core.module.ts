@@ -17,6 +17,7 @@ import { MetricsService } from './ops/metrics.service';
 import { ImportService } from './imports/import.service';
 import { loggerParams } from './ops/logging';
 import { CalendarService } from './calendar/calendar.service';
+import { DerivedWrites } from './database/derived-writes';
 import { Notifier } from './notify/notifier';
 import { WorkflowRepository } from './workflow/workflow.repository';
 import { WorkflowService } from './workflow/workflow.service';
@@ -45,7 +46,7 @@ export class CoreModule {
         AuditModule,
       ],
       providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService, QueueConnectionLog,
-        CalendarService, WorkflowRepository, WorkflowService, Notifier],
+        CalendarService, WorkflowRepository, WorkflowService, Notifier, DerivedWrites],
       exports: [Clock, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService,
         CalendarService, WorkflowService, Notifier, BullModule, TypeOrmModule],
     };

@@ -35,7 +35,14 @@ async function supervise(config: HubConfig): Promise<void> {
     process.stderr.write(`worker process exited (${signal ?? code}); stopping the hub\n`);
     process.exit(1);
   });
-  const app = await createApiApp(config, ['api'], { shutdownHooks: false });
+  let app: Awaited<ReturnType<typeof createApiApp>>;
+  try {
+    app = await createApiApp(config, ['api'], { shutdownHooks: false });
+  } catch (err) {
+    stopping = true;
+    worker.kill('SIGTERM'); // the API could not start: take the worker down with it
+    throw err;
+  }
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
@@ -47,11 +54,27 @@ async function supervise(config: HubConfig): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-  await app.listen(config.port, '0.0.0.0');
+  try {
+    await app.listen(config.port, '0.0.0.0');
+  } catch (err) {
+    stopping = true;
+    worker.kill('SIGTERM');
+    throw err;
+  }
   process.stdout.write(`hub listening on port ${config.port} (api; worker in process ${worker.pid})\n`);
 }
 
 async function main(): Promise<void> {
+  // A forked worker whose supervisor goes away — even while this process is still booting —
+  // finishes what it runs and exits; it never lives on as an orphan.
+  let workerContext: { close(): Promise<void> } | undefined;
+  let orphaned = false;
+  if (process.send) {
+    process.once('disconnect', () => {
+      orphaned = true;
+      if (workerContext) void workerContext.close().finally(() => process.exit(0));
+    });
+  }
   const config = readConfig();
   await prepareDatabase(config);
   if (config.supervise) return supervise(config);
@@ -60,10 +83,12 @@ async function main(): Promise<void> {
     await app.listen(config.port, '0.0.0.0');
     process.stdout.write(`hub listening on port ${config.port} (${config.roles.join(',')})\n`);
   } else {
-    const worker = await createWorkerContext(config);
+    workerContext = await createWorkerContext(config);
+    if (orphaned) {
+      await workerContext.close();
+      process.exit(0);
+    }
     process.stdout.write('hub worker running\n');
-    // Forked by a supervisor that died without stopping us (SIGKILL): finish running jobs, exit.
-    process.once('disconnect', () => void worker.close().finally(() => process.exit(0)));
   }
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UpstreamState } from '../../adapters';
+import { DerivedWrites } from '../database/derived-writes';
 
 export interface NewCase {
   inboundId: string;
@@ -94,7 +95,10 @@ const EVENT_COLUMNS = `id::text, type, at, actor, actor_role AS "actorRole", fro
 
 @Injectable()
 export class CaseRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly derived: DerivedWrites,
+  ) {}
 
   /**
    * Creates the case of an inbound row, its first timeline events, and takes the row off the
@@ -103,7 +107,8 @@ export class CaseRepository {
    */
   async createFromInbound(c: NewCase): Promise<{ caseNo: string; created: boolean; id?: string }> {
     const reply = c.upstream?.reply ?? null;
-    const rows: { caseNo: string | null; existingNo: string | null; id: string | null }[] = await this.db.query(
+    // Derived from the durably stored inbound row: committed without waiting for the WAL flush.
+    const rows = await this.derived.query<{ caseNo: string | null; existingNo: string | null; id: string | null }>(
       `WITH c AS (
          INSERT INTO cases (case_no, inbound_id, receipt_no, channel_id, external_id, title, content, category, domain, status,
                             is_public, citizen_name_sealed, citizen_phone_sealed, citizen_email_sealed,
@@ -188,7 +193,7 @@ export class CaseRepository {
     const since = new Date(c.receivedAt.getTime() - days * 86_400_000);
     // One statement: find the earlier case (id < this one, so two cases never point at each
     // other), link, and write the event on both timelines.
-    const rows: { caseNo: string }[] = await this.db.query(
+    const rows = await this.derived.query<{ caseNo: string }>(
       `WITH o AS (
          SELECT id, case_no FROM cases
           WHERE phone_hash = $1 AND id < $2 AND duplicate_of IS NULL AND received_at >= $3 AND received_at <= $4

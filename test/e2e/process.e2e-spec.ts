@@ -3,7 +3,7 @@
  * process, a database that does not exist yet, JSON logs, and a clean stop on SIGTERM.
  * Needs `npm run build` first (`npm test` does it).
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -104,5 +104,27 @@ describe('the hub as a process (npm start)', () => {
       }
     };
     await eventually(async () => (alive(workerPid) ? undefined : true), 15_000, `worker ${workerPid} to exit`);
+  });
+
+  it('leaves no worker behind when the API cannot start (its port is taken)', async () => {
+    const hubs = () => {
+      try {
+        return execSync(`pgrep -f "${MAIN}"`).toString().trim().split('\n').filter(Boolean).length;
+      } catch {
+        return 0; // pgrep exits 1 when nothing matches
+      }
+    };
+    const before = hubs();
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', r));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const hub = run({ PORT: String(port), DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${DB}`, REDIS_URL: 'redis://127.0.0.1:6379/14' });
+      expect((await hub.exited).code).toBe(1);
+      expect(hub.output()).toContain('EADDRINUSE');
+      await eventually(async () => (hubs() === before ? true : undefined), 20_000, 'the worker to exit too');
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
   });
 });
