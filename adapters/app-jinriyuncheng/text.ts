@@ -1,43 +1,15 @@
 /**
- * Pure helpers for the 今日运城 adapter: text cleaning, mobile numbers, instants, dotted paths.
- * (Kept here rather than imported from web-form: adapters import only the contract.)
+ * Pure helpers for the 今日运城 adapter: instants, dotted paths, cutting text. Text cleaning and
+ * mobile numbers come from the contract's helpers, shared by every adapter.
  */
+import { cleanLine, cleanText, deriveTitle, normalizeMobile } from '../contract/text';
 
-// C0 and C1 control characters except tab and line feed, plus DEL.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
-// Zero-width and bidi-override characters that hide or reorder text.
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
-
-/** Normalizes line ends, drops control and invisible characters and lone surrogates. */
-export function cleanText(value: string): string {
-  return value
-    .toWellFormed()
-    .replace(/\r\n?/g, '\n')
-    .replace(CONTROL, '')
-    .replace(INVISIBLE, '')
-    .normalize('NFC');
-}
-
-/** Single-line fields: also folds newlines and tabs into spaces and trims. */
-export function cleanLine(value: string): string {
-  return cleanText(value).replace(/[\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
-}
+export { cleanLine, cleanText, deriveTitle, normalizeMobile };
 
 /** At most `max` characters (code points); longer text is cut and ends with '…'. */
 export function cut(value: string, max: number): string {
   const chars = Array.from(value);
   return chars.length <= max ? value : chars.slice(0, max).join('') + '…';
-}
-
-/** A title from the content: its first non-empty line, cut to `max` characters. */
-export function deriveTitle(content: string, max: number): string {
-  return cut(content.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '', max);
-}
-
-/** A mainland mobile number: 11 digits starting 13–19, after dropping +86, spaces and dashes. */
-export function normalizeMobile(value: string): string | undefined {
-  const compact = value.replace(/[\s\-()（）]/g, '').replace(/^(\+?86|0086)(?=1\d{10}$)/, '');
-  return /^1[3-9]\d{9}$/.test(compact) ? compact : undefined;
 }
 
 const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;

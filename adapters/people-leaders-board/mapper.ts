@@ -11,7 +11,7 @@
 import { Category, FieldError, MapContext, MapResult, NormalizedMessage, UpstreamState } from '../contract';
 import { baseUrlOf } from './config';
 import { secondsOf, tidOf } from './protocol';
-import { cleanLine, cleanText } from './text';
+import { cleanLine, cleanText } from '../contract/text';
 
 export interface BoardRaw {
   thread: Record<string, unknown>;

@@ -1,10 +1,6 @@
 /** Validation and normalization of a citizen's contact details: pure functions. */
 
-/** A mainland mobile number: 11 digits starting 13–19, after dropping +86, spaces and dashes. */
-export function normalizeMobile(value: string): string | undefined {
-  const compact = value.replace(/[\s\-()（）]/g, '').replace(/^(\+?86|0086)(?=1\d{10}$)/, '');
-  return /^1[3-9]\d{9}$/.test(compact) ? compact : undefined;
-}
+export { normalizeMobile } from '../contract/text';
 
 export function isEmail(value: string): boolean {
   return /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]{2,}$/.test(value);

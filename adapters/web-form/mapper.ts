@@ -5,7 +5,7 @@
 import { CATEGORIES, Category, FieldError, MapContext, MapResult, NormalizedMessage } from '../contract';
 import { normalizeIdNumber, isEmail, normalizeMobile } from './citizen';
 import { LIMITS } from './limits';
-import { charLength, cleanLine, cleanText, deriveTitle } from './text';
+import { charLength, cleanLine, cleanText, deriveTitle } from '../contract/text';
 
 /** English names that JSON clients may send instead of the Chinese category. */
 const CATEGORY_ALIASES: ReadonlyMap<string, Category> = new Map(Object.entries({

@@ -8,7 +8,7 @@ import { FieldError, NormalizedMessage } from '../contract';
 import { isEmail, normalizeIdNumber, normalizeMobile } from './citizen';
 import { LIMITS } from './limits';
 import { mapWebForm } from './mapper';
-import { charLength, cleanLine, cleanText, deriveTitle } from './text';
+import { charLength, cleanLine, cleanText, deriveTitle } from '../contract/text';
 
 interface OkFixture {
   description: string;

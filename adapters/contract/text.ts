@@ -1,4 +1,7 @@
-/** Text cleaning shared by the form mapper: pure string functions. */
+/**
+ * Text helpers every adapter's mapper uses, so that a message is cleaned the same way whatever its
+ * channel: pure string functions.
+ */
 
 // C0 and C1 control characters except tab and line feed, plus DEL.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
@@ -32,4 +35,10 @@ export function charLength(value: string): number {
   let n = 0;
   for (const _ of value) n++;
   return n;
+}
+
+/** A mainland mobile number: 11 digits starting 13–19, after dropping +86, spaces and dashes. */
+export function normalizeMobile(value: string): string | undefined {
+  const compact = value.replace(/[\s\-()（）]/g, '').replace(/^(\+?86|0086)(?=1\d{10}$)/, '');
+  return /^1[3-9]\d{9}$/.test(compact) ? compact : undefined;
 }
