@@ -15,7 +15,7 @@ import { HUB_CONFIG } from '../config/config.module';
 import { HubConfig } from '../config/env';
 import { PiiCipher } from '../crypto/pii-cipher';
 import { InboundWriter } from '../intake/inbound-writer.service';
-import { PoliteHttpClient } from '../pull/polite-http';
+import { politeClient } from '../pull/polite-http';
 import { IMPORT_JOB, PULL_JOB_OPTIONS, PULL_QUEUE, ImportJobData } from '../queue/queues';
 
 export interface ImportRunView {
@@ -147,13 +147,7 @@ export class ImportService {
   }
 
   private async runPages(runId: string, channelId: string, c: ImportConfig, config: Record<string, unknown>, fromPage: number): Promise<void> {
-    const http = new PoliteHttpClient({
-      minIntervalMs: typeof config.importIntervalMs === 'number' ? config.importIntervalMs : 1000,
-      timeoutMs: this.config.pull.timeoutMs,
-      retries: this.config.pull.retries,
-      backoffMs: this.config.pull.backoffMs,
-      maxBackoffMs: this.config.pull.maxBackoffMs,
-    });
+    const http = politeClient(this.config.pull, typeof config.importIntervalMs === 'number' ? config.importIntervalMs : 1000);
     for (let page = fromPage; page <= c.maxPages; page++) {
       const url = pageUrl(c, page);
       const res = await http.request({ method: 'GET', url });

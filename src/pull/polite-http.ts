@@ -44,6 +44,15 @@ class Response implements HttpResponse {
   }
 }
 
+/** A client with the hub's retry settings (HUB_PULL_*) and a channel's own pacing. */
+export function politeClient(
+  pull: { timeoutMs: number; retries: number; backoffMs: number; maxBackoffMs: number },
+  minIntervalMs: number,
+  onForbidden?: () => Promise<void>,
+): PoliteHttpClient {
+  return new PoliteHttpClient({ minIntervalMs, timeoutMs: pull.timeoutMs, retries: pull.retries, backoffMs: pull.backoffMs, maxBackoffMs: pull.maxBackoffMs, onForbidden });
+}
+
 export class PoliteHttpClient implements HttpPort {
   private readonly cookies = new Map<string, Map<string, string>>();
   private readonly lastAt = new Map<string, number>();

@@ -10,7 +10,7 @@ import { Clock } from '../common/clock';
 import { HUB_CONFIG } from '../config/config.module';
 import { HubConfig } from '../config/env';
 import { InboundWriter } from '../intake/inbound-writer.service';
-import { PoliteHttpClient } from './polite-http';
+import { politeClient } from './polite-http';
 import { PullRepository } from './pull.repository';
 
 export interface PullOptions {
@@ -123,14 +123,11 @@ export class PullService {
     report: PullReport,
   ): Promise<void> {
     const ctx: PullContext = { http: undefined as never, config, now: () => this.clock.now() };
-    const http = new PoliteHttpClient({
-      minIntervalMs: typeof config.minIntervalMs === 'number' ? config.minIntervalMs : 2000,
-      timeoutMs: this.config.pull.timeoutMs,
-      retries: this.config.pull.retries,
-      backoffMs: this.config.pull.backoffMs,
-      maxBackoffMs: this.config.pull.maxBackoffMs,
-      onForbidden: puller.warmUp ? () => puller.warmUp!(ctx) : undefined,
-    });
+    const http = politeClient(
+      this.config.pull,
+      typeof config.minIntervalMs === 'number' ? config.minIntervalMs : 2000,
+      puller.warmUp ? () => puller.warmUp!(ctx) : undefined,
+    );
     ctx.http = http;
     try {
       if (puller.warmUp) await puller.warmUp(ctx);
