@@ -4,8 +4,7 @@
  * puller, against an in-memory station (a fake HttpPort that keeps the export contract: change
  * order, opaque cursors, moderation, bearer key, detail 404).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { byFieldAndCode, loadFixtures } from '../../test/utils/adapter-fixtures';
 import {
   AdapterError, FieldError, HttpPort, HttpRequest, HttpResponse, NormalizedMessage, PullBatch, PullContext, PullStart,
 } from '../contract';
@@ -19,16 +18,8 @@ import { getPath, parseInstant } from './text';
 interface OkFixture { description: string; config: Record<string, unknown>; payload: unknown; expected: NormalizedMessage }
 interface NotOkFixture { description: string; config: Record<string, unknown>; payload: unknown; errors: Pick<FieldError, 'field' | 'code'>[] }
 
-const FIXTURES = join(__dirname, 'fixtures');
-function load<T>(folder: string): [string, T][] {
-  const dir = join(FIXTURES, folder);
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
-    .map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as T]);
-}
-const okFixtures = load<OkFixture>('ok');
-const notOkFixtures = load<NotOkFixture>('not-ok');
-const byFieldAndCode = (a: { field: string; code: string }, b: { field: string; code: string }) =>
-  `${a.field}\u0000${a.code}`.localeCompare(`${b.field}\u0000${b.code}`);
+const okFixtures = loadFixtures<OkFixture>(__dirname, 'ok');
+const notOkFixtures = loadFixtures<NotOkFixture>(__dirname, 'not-ok');
 
 describe('app-jinriyuncheng mapper fixtures', () => {
   test('both fixture folders hold cases', () => {

@@ -3,8 +3,7 @@
  * signature against the known vector, the protocol's builders and strict parsers, and the puller
  * against an in-memory board behind a fake HttpPort.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { byFieldAndCode, loadFixtures } from '../../test/utils/adapter-fixtures';
 import { AdapterError, FieldError, HttpPort, HttpRequest, HttpResponse, NormalizedMessage, PullBatch, PullContext, PullStart } from '../contract';
 import { readConfig } from './config';
 import { peopleLeadersBoardAdapter } from './index';
@@ -22,16 +21,8 @@ import { sign, signWith } from './signature';
 interface OkFixture { description: string; config: Record<string, unknown>; raw: unknown; expected: NormalizedMessage }
 interface NotOkFixture { description: string; config: Record<string, unknown>; raw: unknown; errors: Pick<FieldError, 'field' | 'code'>[] }
 
-const FIXTURES = join(__dirname, 'fixtures');
-function load<T>(folder: string): [string, T][] {
-  const dir = join(FIXTURES, folder);
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
-    .map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as T]);
-}
-const okFixtures = load<OkFixture>('ok');
-const notOkFixtures = load<NotOkFixture>('not-ok');
-const byFieldAndCode = (a: { field: string; code: string }, b: { field: string; code: string }) =>
-  `${a.field}\u0000${a.code}`.localeCompare(`${b.field}\u0000${b.code}`);
+const okFixtures = loadFixtures<OkFixture>(__dirname, 'ok');
+const notOkFixtures = loadFixtures<NotOkFixture>(__dirname, 'not-ok');
 
 describe('people-leaders-board fixtures', () => {
   test('both fixture folders hold cases', () => {

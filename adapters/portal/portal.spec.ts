@@ -2,8 +2,7 @@
  * The portal adapter, table-driven: every JSON file under fixtures/ok and fixtures/not-ok is one
  * forward (config, optional origin, payload). Plus direct tests of applyFieldMap and the manifest.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { byFieldAndCode, loadFixtures } from '../../test/utils/adapter-fixtures';
 import { FieldError, MapContext, NormalizedMessage } from '../contract';
 import { mapWebForm } from '../web-form/mapper';
 import { applyFieldMap, mapPortal, portalAdapter } from '.';
@@ -24,21 +23,10 @@ interface NotOkFixture {
   errors: Pick<FieldError, 'field' | 'code'>[];
 }
 
-const FIXTURES = join(__dirname, 'fixtures');
 
-function load<T>(folder: string): [string, T][] {
-  const dir = join(FIXTURES, folder);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as T]);
-}
+const okFixtures = loadFixtures<OkFixture>(__dirname, 'ok');
+const notOkFixtures = loadFixtures<NotOkFixture>(__dirname, 'not-ok');
 
-const okFixtures = load<OkFixture>('ok');
-const notOkFixtures = load<NotOkFixture>('not-ok');
-
-const byFieldAndCode = (a: { field: string; code: string }, b: { field: string; code: string }) =>
-  `${a.field}\u0000${a.code}`.localeCompare(`${b.field}\u0000${b.code}`);
 
 const FIELD_MAP = { 姓名: 'name', 联系电话: 'phone', 标题: 'title', 内容: 'content' };
 

@@ -2,8 +2,7 @@
  * The web-form mapper, table-driven: every JSON file under fixtures/ok and fixtures/not-ok is one
  * case. Plus direct tests of the pure text and citizen helpers.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { byFieldAndCode, loadFixtures } from '../../test/utils/adapter-fixtures';
 import { FieldError, NormalizedMessage } from '../contract';
 import { isEmail, normalizeIdNumber, normalizeMobile } from './citizen';
 import { LIMITS } from './limits';
@@ -24,21 +23,10 @@ interface NotOkFixture {
   errors: Pick<FieldError, 'field' | 'code'>[];
 }
 
-const FIXTURES = join(__dirname, 'fixtures');
 
-function load<T>(folder: string): [string, T][] {
-  const dir = join(FIXTURES, folder);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as T]);
-}
+const okFixtures = loadFixtures<OkFixture>(__dirname, 'ok');
+const notOkFixtures = loadFixtures<NotOkFixture>(__dirname, 'not-ok');
 
-const okFixtures = load<OkFixture>('ok');
-const notOkFixtures = load<NotOkFixture>('not-ok');
-
-const byFieldAndCode = (a: { field: string; code: string }, b: { field: string; code: string }) =>
-  `${a.field}\u0000${a.code}`.localeCompare(`${b.field}\u0000${b.code}`);
 
 describe('web-form fixtures', () => {
   test('both fixture folders hold cases', () => {
