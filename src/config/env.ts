@@ -37,6 +37,8 @@ export interface HubConfig {
   dbPoolSize: number;
   timeZone: string;
   publicBaseUrl: string;
+  /** A static bearer token for Prometheus to scrape /metrics (else an admin or staff sign-in). */
+  metricsToken?: string;
   workflow: {
     closeUnratedAfterDays: number;
     archiveAfterDays: number;
@@ -132,6 +134,12 @@ function workingHours(env: Env): { start: number; end: number } {
   return { start, end };
 }
 
+function metricsToken(env: Env): string | undefined {
+  const v = env.HUB_METRICS_TOKEN?.trim();
+  if (v && v.length < 24) throw new ConfigError('HUB_METRICS_TOKEN', 'must be at least 24 characters');
+  return v || undefined;
+}
+
 function lateReturn(env: Env): 'refuse' | 'mark' {
   const v = env.HUB_LATE_RETURN?.trim() || 'refuse';
   if (v !== 'refuse' && v !== 'mark') throw new ConfigError('HUB_LATE_RETURN', `must be refuse or mark, got "${v}"`);
@@ -197,6 +205,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     channelCacheMs: int(env, 'HUB_CHANNEL_CACHE_MS', 2_000, 0, 600_000),
     dbPoolSize: int(env, 'HUB_DB_POOL_SIZE', 20, 1, 500),
     timeZone: 'Asia/Shanghai',
+    metricsToken: metricsToken(env),
     workflow: {
       closeUnratedAfterDays: int(env, 'HUB_CLOSE_UNRATED_AFTER_DAYS', 10, 1, 365),
       archiveAfterDays: int(env, 'HUB_ARCHIVE_AFTER_DAYS', 1, 0, 365),

@@ -3,6 +3,8 @@ import { RouteAudit } from '../../src/auth/route-audit';
 import { ADMIN } from '../utils/env';
 import { drained, startHub, TestHub, validMessage } from '../utils/hub';
 
+const METRICS_TOKEN = 'prometheus-scrape-token-0123456789';
+
 /** The routes anyone may call. Adding a public route means adding it here, on purpose. */
 const PUBLIC_ROUTES = [
   'GET /api/v1/channels',
@@ -18,7 +20,7 @@ const PUBLIC_ROUTES = [
   'GET /open311/v2/services.json',
   'GET /open311/v2/requests.json',
   'GET /open311/v2/requests/:id.json',
-  'GET /metrics',
+  'GET /metrics', // declared public, checks its own scrape token or a staff sign-in (tested below)
 ].sort();
 
 describe('auth, roles and personal data', () => {
@@ -26,7 +28,7 @@ describe('auth, roles and personal data', () => {
   let hub: TestHub;
   let caseNo: string;
   beforeAll(async () => {
-    hub = await startHub({ clock });
+    hub = await startHub({ clock, env: { HUB_METRICS_TOKEN: METRICS_TOKEN } });
     await hub.http().post('/api/v1/channels/portal-zhujian/messages').send(validMessage({ phone: '13611112222', name: '钱七', email: 'qq7@example.com', idNumber: '11010519491231002X' })).expect(202);
     await drained(hub.db);
     [{ case_no: caseNo }] = await hub.db.query(`SELECT case_no FROM cases`);
@@ -135,7 +137,12 @@ describe('auth, roles and personal data', () => {
 
   it('serves operations: health, metrics without personal data, OpenAPI', async () => {
     expect((await hub.http().get('/health').expect(200)).body).toEqual({ status: 'ok', postgres: 'up', redis: 'up' });
-    const metrics = await hub.http().get('/metrics').expect(200);
+    await hub.http().get('/metrics').expect(401);
+    const unit = await hub.userToken('unit', '市住建局');
+    await hub.http().get('/metrics').set('Authorization', `Bearer ${unit}`).expect(401);
+    await hub.http().get('/metrics').set('Authorization', 'Bearer not-the-scrape-token-0123456789').expect(401);
+    await hub.http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
+    const metrics = await hub.http().get('/metrics').set('Authorization', `Bearer ${await hub.userToken('staff')}`).expect(200);
     expect(metrics.text).toContain('hub_intake_total{channel="portal-zhujian",outcome="accepted"} 1');
     expect(metrics.text).toMatch(/hub_queue_jobs\{queue="intake",state="waiting"\} \d+/);
     expect(metrics.text).toContain('hub_inbound_backlog{status="pending"} 0');

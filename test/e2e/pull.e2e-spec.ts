@@ -134,7 +134,7 @@ describe('pulling the People’s Daily leaders’ board', () => {
     expect(res.body.jobId).toContain(BOARD);
     await hub.http().post('/api/v1/admin/channels/portal-jiaoyu/pull').set(auth()).send({}).expect(400);
     await expectEventually(async () => (await cases()).some((c) => c.content.includes('通过管理接口立即拉取')));
-    const metrics = await hub.http().get('/metrics').expect(200);
+    const metrics = await hub.http().get('/metrics').set(auth()).expect(200);
     expect(metrics.text).toMatch(new RegExp(`hub_pull_items_total\\{channel="${BOARD}"\\} \\d+`));
     expect(metrics.text).toMatch(new RegExp(`hub_pull_last_success_timestamp_seconds\\{channel="${BOARD}"\\} \\d+`));
   });
