@@ -88,7 +88,7 @@ export function renderReceipt(r: { receiptNo: string; queryCode: string }): stri
   <dt>回执编号</dt><dd>${esc(r.receiptNo)}</dd>
   <dt>查询码</dt><dd><span class="code">${esc(r.queryCode)}</span></dd>
 </dl>
-<p>请妥善保存查询码：凭查询码可随时查看办理进度和答复。查询码相当于密码，请勿告诉他人。</p>
+<p>请妥善保存查询码：凭查询码可随时在 <a href="/query">留言办理进度查询</a> 查看办理进度和答复。查询码相当于密码，请勿告诉他人。</p>
 <p><a href="/mailbox">继续留言</a></p>`,
   );
 }

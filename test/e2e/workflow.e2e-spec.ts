@@ -203,6 +203,24 @@ describe('the case workflow on the working-day calendar (clock injected)', () =>
     expect((await detail(caseNo)).documents.map((d: { kind: string }) => d.kind)).toContain('reminder_notice');
   });
 
+  it('the citizen follows and rates the message on the 一键查询 page, without JavaScript', async () => {
+    const { caseNo, queryCode } = await transferred();
+    await act(zhujian, caseNo, 'submit_feedback', { result: '已处理' }).expect(200);
+    await act(staff, caseNo, 'reply', { content: '电梯已恢复运行，<b>谢谢</b>监督。' }).expect(200);
+    const form = await hub.http().get('/query').expect(200);
+    expect(form.text).toContain('<form method="post" action="/query"');
+    const page = await hub.http().post('/query').type('form').send({ code: queryCode.toLowerCase() }).expect(200);
+    expect(page.text).toContain('电梯已恢复运行，&lt;b&gt;谢谢&lt;/b&gt;监督。');
+    expect(page.text).toContain('name="satisfaction" value="基本满意"');
+    expect(page.text).not.toContain(phoneFor(500 + n));
+    await hub.http().post('/query').type('form').send({ code: 'AAAA-BBBB-CCCC' }).expect(404);
+    const rated = await hub.http().post('/query/rating').type('form').send({ code: queryCode, satisfaction: '基本满意' }).expect(200);
+    expect(rated.text).toContain('感谢您的评价');
+    expect(rated.text).toContain('您的评价：基本满意');
+    await hub.http().post('/query/rating').type('form').send({ code: queryCode, satisfaction: '满意' }).expect(409);
+    expect((await detail(caseNo)).status).toBe('closed');
+  });
+
   it('reopened after 不满意 (重办), then transferred again', async () => {
     const { caseNo, queryCode } = await transferred();
     await act(zhujian, caseNo, 'submit_feedback', { result: '已处理' }).expect(200);
