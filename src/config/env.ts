@@ -37,6 +37,8 @@ export interface HubConfig {
   dbPoolSize: number;
   timeZone: string;
   publicBaseUrl: string;
+  /** How notices reach handling units (催办): the log (development) or an SMS gateway over HTTP. */
+  notify: { driver: 'log' | 'http'; url?: string; token?: string };
   /** A static bearer token for Prometheus to scrape /metrics (else an admin or staff sign-in). */
   metricsToken?: string;
   workflow: {
@@ -134,6 +136,15 @@ function workingHours(env: Env): { start: number; end: number } {
   return { start, end };
 }
 
+function notify(env: Env): HubConfig['notify'] {
+  const driver = env.HUB_NOTIFY_DRIVER?.trim() || 'log';
+  if (driver !== 'log' && driver !== 'http') throw new ConfigError('HUB_NOTIFY_DRIVER', `must be log or http, got "${driver}"`);
+  if (driver === 'log') return { driver };
+  const target = env.HUB_NOTIFY_URL?.trim();
+  if (!target) throw new ConfigError('HUB_NOTIFY_URL', 'is required when HUB_NOTIFY_DRIVER=http');
+  return { driver, url: url(env, 'HUB_NOTIFY_URL', target, ['http:', 'https:']), token: env.HUB_NOTIFY_TOKEN?.trim() || undefined };
+}
+
 function metricsToken(env: Env): string | undefined {
   const v = env.HUB_METRICS_TOKEN?.trim();
   if (v && v.length < 24) throw new ConfigError('HUB_METRICS_TOKEN', 'must be at least 24 characters');
@@ -206,6 +217,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     dbPoolSize: int(env, 'HUB_DB_POOL_SIZE', 20, 1, 500),
     timeZone: 'Asia/Shanghai',
     metricsToken: metricsToken(env),
+    notify: notify(env),
     workflow: {
       closeUnratedAfterDays: int(env, 'HUB_CLOSE_UNRATED_AFTER_DAYS', 10, 1, 365),
       archiveAfterDays: int(env, 'HUB_ARCHIVE_AFTER_DAYS', 1, 0, 365),

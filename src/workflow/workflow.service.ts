@@ -124,7 +124,9 @@ export class WorkflowService {
       });
       return { caseNo, event, from, to, statusLabel: STATUS_LABELS[to], documents: ctx.documents };
     });
-    for (const n of notices) await this.notifier.send({ ...n, caseNo });
+    // After the commit, and without holding up the answer: a slow or failing SMS gateway never
+    // delays or undoes a step (failures are logged for staff to phone the unit).
+    for (const n of notices) void this.notifier.send({ ...n, caseNo }).catch(() => undefined);
     return result;
   }
 

@@ -1,10 +1,11 @@
+import { createServer } from 'node:http';
 import { AuthService } from '../../src/auth/auth.service';
 import { CalendarService } from '../../src/calendar/calendar.service';
 import { FixedClock } from '../../src/common/clock';
 import { Notifier } from '../../src/notify/notifier';
 import { WorkflowScheduler } from '../../src/workflow/workflow.scheduler';
 import { ADMIN } from '../utils/env';
-import { drained, phoneFor, startHub, TestHub, validMessage } from '../utils/hub';
+import { drained, eventually, phoneFor, startHub, TestHub, validMessage } from '../utils/hub';
 
 /** Shanghai wall-clock time → the instant. */
 const sh = (local: string) => new Date(`${local}+08:00`);
@@ -280,5 +281,36 @@ describe('the case workflow on the working-day calendar (clock injected)', () =>
     expect(c.citizen).toEqual({});
     expect(c.timeline.map((e: { type: string }) => e.type)).toContain('anonymized');
     await hub.http().get(`/api/v1/query/${queryCode}`).expect(200);
+  });
+});
+
+describe('notices to units through an SMS gateway (HUB_NOTIFY_DRIVER=http)', () => {
+  it('posts each notice to the gateway, with its token, and no citizen data', async () => {
+    const received: { auth?: string; body: Record<string, string> }[] = [];
+    const gateway = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => {
+        received.push({ auth: req.headers.authorization, body: JSON.parse(data) });
+        res.writeHead(received.length === 1 ? 503 : 200).end(); // the first try fails: retried
+      });
+    });
+    await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(gateway.address() as { port: number }).port}/sms`;
+    const hub = await startHub({ env: { HUB_NOTIFY_DRIVER: 'http', HUB_NOTIFY_URL: url, HUB_NOTIFY_TOKEN: 'gateway-token' } });
+    try {
+      const staff = await hub.userToken('staff');
+      const res = await hub.http().post('/api/v1/channels/mailbox/messages').send(validMessage({ phone: phoneFor(990) })).expect(202);
+      await drained(hub.db);
+      const [{ case_no: caseNo }] = await hub.db.query(`SELECT case_no FROM cases WHERE receipt_no = $1`, [res.body.receiptNo]);
+      await hub.http().post(`/api/v1/cases/${caseNo}/actions/accept`).set('Authorization', `Bearer ${staff}`).send({ category: '投诉' }).expect(200);
+      await hub.http().post(`/api/v1/cases/${caseNo}/actions/transfer`).set('Authorization', `Bearer ${staff}`).send({ unit: '市住建局' }).expect(200);
+      await eventually(async () => (received.length === 2 ? true : undefined), 10_000, 'the gateway to get the notice');
+      expect(received[1]).toMatchObject({ auth: 'Bearer gateway-token', body: { unit: '市住建局', caseNo, kind: 'transfer' } });
+      expect(JSON.stringify(received)).not.toContain(phoneFor(990));
+    } finally {
+      await hub.close();
+      await new Promise((r) => gateway.close(r));
+    }
   });
 });
