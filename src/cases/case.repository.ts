@@ -28,6 +28,12 @@ export interface NewCase {
   day: string;
 }
 
+export type CreateResult = { caseNo: string; created: boolean; id?: string };
+
+/** Registrations this close together share one statement. */
+const BATCH_WINDOW_MS = 2;
+const BATCH_MAX = 64;
+
 export interface CaseRow {
   id: string;
   caseNo: string;
@@ -105,43 +111,99 @@ export class CaseRepository {
    * pending list, in one statement: it happens whole or not at all, and at most once per row
    * (cases.inbound_id is unique). Returns the case number, new or existing.
    */
-  async createFromInbound(c: NewCase): Promise<{ caseNo: string; created: boolean; id?: string }> {
-    const reply = c.upstream?.reply ?? null;
-    // Derived from the durably stored inbound row: committed without waiting for the WAL flush.
-    const rows = await this.derived.query<{ caseNo: string | null; existingNo: string | null; id: string | null }>(
-      `WITH c AS (
+  private waiting: { c: NewCase; resolve: (r: CreateResult) => void; reject: (err: unknown) => void }[] = [];
+  private timer?: NodeJS.Timeout;
+
+  /**
+   * Creates the case of an inbound row, its first timeline events, and takes the row off the
+   * pending list, in one statement: it happens whole or not at all, and at most once per row
+   * (cases.inbound_id is unique). Returns the case number, new or existing.
+   *
+   * Registrations arriving within BATCH_WINDOW_MS of each other (the worker runs several jobs at
+   * once) share one statement, committed without waiting for the WAL flush: they are derived
+   * from inbound rows already stored durably, and a lost commit is redone by the sweeper.
+   */
+  createFromInbound(c: NewCase): Promise<CreateResult> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ c, resolve, reject });
+      if (this.waiting.length >= BATCH_MAX) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), BATCH_WINDOW_MS);
+    });
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.waiting.splice(0);
+    if (batch.length === 0) return;
+    // The same inbound row twice in one batch (a re-queued job racing its twin): register it once.
+    const unique = [...new Map(batch.map((b) => [b.c.inboundId, b.c])).values()];
+    this.createMany(unique).then(
+      (byInbound) => {
+        const answered = new Set<string>();
+        for (const b of batch) {
+          const r = byInbound.get(b.c.inboundId);
+          if (!r) {
+            b.reject(new Error(`inbound ${b.c.inboundId}: no case was created and none exists`));
+            continue;
+          }
+          b.resolve(answered.has(b.c.inboundId) ? { caseNo: r.caseNo, created: false } : r);
+          answered.add(b.c.inboundId);
+        }
+      },
+      (err: unknown) => batch.forEach((b) => b.reject(err)),
+    );
+  }
+
+  private async createMany(cs: NewCase[]): Promise<Map<string, CreateResult>> {
+    const col = <T>(f: (c: NewCase) => T) => cs.map(f);
+    const rows = await this.derived.query<{ inboundId: string; caseNo: string | null; id: string | null; existingNo: string | null }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::date[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                              $10::boolean[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[],
+                              $17::timestamptz[], $18::timestamptz[], $19::text[], $20::text[], $21::boolean[])
+           WITH ORDINALITY AS u(day, inbound_id, receipt_no, channel_id, external_id, title, content, category, domain, is_public,
+                                name_s, phone_s, email_s, id_s, phone_hash, submitted_at, received_at, created_at, upstream, reply, imported, n)
+       ), c AS (
          INSERT INTO cases (case_no, inbound_id, receipt_no, channel_id, external_id, title, content, category, domain, status,
                             is_public, citizen_name_sealed, citizen_phone_sealed, citizen_email_sealed,
                             citizen_id_number_sealed, phone_hash, submitted_at, received_at, created_at, updated_at,
                             upstream, imported)
-         VALUES (hub_next_number('AJ', $1::date), $2, $3, $4, $5, $6, $7, $8, $18, 'new', $9, $10, $11, $12, $13, $14, $15, $16, $17, $17,
-                 $19::jsonb, $21)
+         SELECT hub_next_number('AJ', day), inbound_id, receipt_no, channel_id, external_id, title, content, category, domain, 'new',
+                is_public, name_s, phone_s, email_s, id_s, phone_hash, submitted_at, received_at, created_at, created_at,
+                upstream::jsonb, imported
+           FROM input ORDER BY n
          ON CONFLICT (inbound_id) DO NOTHING
-         RETURNING id, case_no
+         RETURNING id, case_no, inbound_id, receipt_no, channel_id, received_at, created_at, imported
        ), events AS (
          INSERT INTO case_event (case_id, type, at, actor, actor_role, to_status, data, visible_to_citizen)
-         SELECT id, 'received', $16, $4, 'channel', NULL, jsonb_build_object('receiptNo', $3::text, 'imported', $21::boolean), true FROM c
+         SELECT id, 'received', received_at, channel_id, 'channel', NULL, jsonb_build_object('receiptNo', receipt_no, 'imported', imported), true FROM c
          UNION ALL
-         SELECT id, 'registered', $17, 'system', 'system', 'new', jsonb_build_object('caseNo', case_no), true FROM c
+         SELECT id, 'registered', created_at, 'system', 'system', 'new', jsonb_build_object('caseNo', case_no), true FROM c
          UNION ALL
-         SELECT id, 'upstream_reply', coalesce(($20::jsonb ->> 'at')::timestamptz, $17), $4, 'channel', NULL, $20::jsonb, true
-           FROM c WHERE $20::jsonb IS NOT NULL
+         SELECT c.id, 'upstream_reply', coalesce((i.reply::jsonb ->> 'at')::timestamptz, c.created_at), c.channel_id, 'channel', NULL, i.reply::jsonb, true
+           FROM c JOIN input i ON i.inbound_id = c.inbound_id WHERE i.reply IS NOT NULL
        ), done AS (
-         DELETE FROM inbound_pending WHERE inbound_id = $2
+         DELETE FROM inbound_pending WHERE inbound_id IN (SELECT inbound_id FROM input)
        )
-       SELECT (SELECT case_no FROM c) AS "caseNo", (SELECT id::text FROM c) AS id,
-              (SELECT case_no FROM cases WHERE inbound_id = $2) AS "existingNo"`,
+       SELECT i.inbound_id::text AS "inboundId", c.case_no AS "caseNo", c.id::text AS id,
+              (SELECT x.case_no FROM cases x WHERE x.inbound_id = i.inbound_id) AS "existingNo"
+         FROM input i LEFT JOIN c ON c.inbound_id = i.inbound_id`,
       [
-        c.day, c.inboundId, c.receiptNo, c.channelId, c.externalId ?? null, c.title, c.content, c.category ?? null,
-        c.isPublic, c.nameSealed, c.phoneSealed, c.emailSealed, c.idNumberSealed, c.phoneHash, c.submittedAt ?? null,
-        c.receivedAt, c.createdAt, c.domain ?? null, c.upstream ? JSON.stringify(c.upstream) : null,
-        reply ? JSON.stringify(reply) : null, c.imported ?? false,
+        col((c) => c.day), col((c) => c.inboundId), col((c) => c.receiptNo), col((c) => c.channelId), col((c) => c.externalId ?? null),
+        col((c) => c.title), col((c) => c.content), col((c) => c.category ?? null), col((c) => c.domain ?? null), col((c) => c.isPublic),
+        col((c) => c.nameSealed), col((c) => c.phoneSealed), col((c) => c.emailSealed), col((c) => c.idNumberSealed), col((c) => c.phoneHash),
+        col((c) => c.submittedAt ?? null), col((c) => c.receivedAt), col((c) => c.createdAt),
+        col((c) => (c.upstream ? JSON.stringify(c.upstream) : null)), col((c) => (c.upstream?.reply ? JSON.stringify(c.upstream.reply) : null)),
+        col((c) => c.imported ?? false),
       ],
     );
-    const row = rows[0];
-    if (row.caseNo && row.id) return { caseNo: row.caseNo, created: true, id: row.id };
-    if (row.existingNo) return { caseNo: row.existingNo, created: false };
-    throw new Error(`inbound ${c.inboundId}: no case was created and none exists`);
+    const out = new Map<string, CreateResult>();
+    for (const r of rows) {
+      if (r.caseNo && r.id) out.set(r.inboundId, { caseNo: r.caseNo, created: true, id: r.id });
+      else if (r.existingNo) out.set(r.inboundId, { caseNo: r.existingNo, created: false });
+    }
+    return out;
   }
 
   /**
