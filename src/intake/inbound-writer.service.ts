@@ -82,6 +82,11 @@ export class InboundWriter {
     }
   }
 
+  /** Replaces the raw record of a row still waiting to become a case (a pulled record that changed meanwhile). */
+  refreshPending(channelId: string, externalId: string, raw: RawEnvelope): Promise<boolean> {
+    return this.inbound.replacePendingRaw(channelId, externalId, this.cipher.seal(JSON.stringify(raw)));
+  }
+
   openQueryCode(row: StoredInbound): string {
     return this.cipher.open(row.queryCodeSealed);
   }

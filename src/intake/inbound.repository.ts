@@ -124,6 +124,17 @@ export class InboundRepository {
     return rows.length === 1;
   }
 
+  /** A newer version of a record not yet registered replaces the stored one; false if it is registered already. */
+  async replacePendingRaw(channelId: string, externalId: string, rawSealed: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE inbound_message SET raw_sealed = $3
+        WHERE channel_id = $1 AND external_id = $2 AND id IN (SELECT inbound_id FROM inbound_pending)
+        RETURNING id`,
+      [channelId, externalId, rawSealed],
+    );
+    return rows.length > 0;
+  }
+
   async forCase(id: string): Promise<InboundForCase | undefined> {
     const rows: InboundForCase[] = await this.db.query(
       `SELECT id::text, receipt_no AS "receiptNo", channel_id AS "channelId", raw_sealed AS "rawSealed",

@@ -177,6 +177,10 @@ export class PullService {
       return;
     }
     const changes = await this.cases.applyUpstream(channel.id, record.externalId, mapped.message.upstream ?? { final: false }, this.clock.now());
-    if (changes?.length) report.updated++;
+    if (changes === undefined) {
+      // Not a case yet (its registration is queued): register the newer version instead. If the
+      // registration is running right now, the next refresh of the open case catches the change.
+      if (await this.writer.refreshPending(channel.id, record.externalId, { v: 1, via: 'pull', body: record.raw })) report.updated++;
+    } else if (changes.length) report.updated++;
   }
 }

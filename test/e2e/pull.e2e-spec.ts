@@ -174,6 +174,7 @@ describe('pulling the “今日运城” app’s export API', () => {
     expect(await pull()).toMatchObject({ outcome: 'ok', created: 1 });
     app.state.approve(pending);
     expect(await pull()).toMatchObject({ outcome: 'ok', created: 1 });
+    await drained(hub.db);
     app.state.reply(pending, { content: '已转交市交通局办理。', department: '市交通局' });
     expect(await pull()).toMatchObject({ outcome: 'ok', created: 0, updated: 1 });
     await drained(hub.db);
