@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UpstreamState } from '../../adapters';
 import { DerivedWrites } from '../database/derived-writes';
+import { MicroBatcher } from '../database/micro-batcher';
 
 export interface NewCase {
   inboundId: string;
@@ -106,13 +107,21 @@ export class CaseRepository {
     private readonly derived: DerivedWrites,
   ) {}
 
-  /**
-   * Creates the case of an inbound row, its first timeline events, and takes the row off the
-   * pending list, in one statement: it happens whole or not at all, and at most once per row
-   * (cases.inbound_id is unique). Returns the case number, new or existing.
-   */
-  private waiting: { c: NewCase; resolve: (r: CreateResult) => void; reject: (err: unknown) => void }[] = [];
-  private timer?: NodeJS.Timeout;
+  private readonly batcher = new MicroBatcher<NewCase, CreateResult>(
+    async (cs) => {
+      // The same inbound row twice in one batch (a re-queued job racing its twin): register it once.
+      const byInbound = await this.createMany([...new Map(cs.map((c) => [c.inboundId, c])).values()]);
+      const answered = new Set<string>();
+      return cs.map((c) => {
+        const r = byInbound.get(c.inboundId);
+        if (!r) return new Error(`inbound ${c.inboundId}: no case was created and none exists`);
+        const first = !answered.has(c.inboundId);
+        answered.add(c.inboundId);
+        return first ? r : { caseNo: r.caseNo, created: false };
+      });
+    },
+    { windowMs: BATCH_WINDOW_MS, max: BATCH_MAX },
+  );
 
   /**
    * Creates the case of an inbound row, its first timeline events, and takes the row off the
@@ -124,35 +133,7 @@ export class CaseRepository {
    * from inbound rows already stored durably, and a lost commit is redone by the sweeper.
    */
   createFromInbound(c: NewCase): Promise<CreateResult> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ c, resolve, reject });
-      if (this.waiting.length >= BATCH_MAX) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), BATCH_WINDOW_MS);
-    });
-  }
-
-  private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.waiting.splice(0);
-    if (batch.length === 0) return;
-    // The same inbound row twice in one batch (a re-queued job racing its twin): register it once.
-    const unique = [...new Map(batch.map((b) => [b.c.inboundId, b.c])).values()];
-    this.createMany(unique).then(
-      (byInbound) => {
-        const answered = new Set<string>();
-        for (const b of batch) {
-          const r = byInbound.get(b.c.inboundId);
-          if (!r) {
-            b.reject(new Error(`inbound ${b.c.inboundId}: no case was created and none exists`));
-            continue;
-          }
-          b.resolve(answered.has(b.c.inboundId) ? { caseNo: r.caseNo, created: false } : r);
-          answered.add(b.c.inboundId);
-        }
-      },
-      (err: unknown) => batch.forEach((b) => b.reject(err)),
-    );
+    return this.batcher.add(c);
   }
 
   private async createMany(cs: NewCase[]): Promise<Map<string, CreateResult>> {

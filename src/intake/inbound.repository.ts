@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { MicroBatcher } from '../database/micro-batcher';
 
 export interface NewInbound {
   channelId: string;
@@ -57,8 +58,13 @@ export class InboundRepository {
     return rows[0];
   }
 
-  private waiting: { m: NewInbound; resolve: (row: StoredInbound | undefined) => void; reject: (err: unknown) => void }[] = [];
-  private timer?: NodeJS.Timeout;
+  private readonly batcher = new MicroBatcher<NewInbound, StoredInbound | undefined>(
+    async (ms) => {
+      const byCode = new Map((await this.insertMany(ms)).map((r) => [r.queryCodeHash, r]));
+      return ms.map((m) => byCode.get(m.queryCodeHash));
+    },
+    { windowMs: BATCH_WINDOW_MS, max: BATCH_MAX },
+  );
 
   /**
    * Inserts the row (and its pending mark); undefined when an equal key won a race (then look it
@@ -67,25 +73,7 @@ export class InboundRepository {
    * still answers only after its row is committed.
    */
   insert(m: NewInbound): Promise<StoredInbound | undefined> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ m, resolve, reject });
-      if (this.waiting.length >= BATCH_MAX) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), BATCH_WINDOW_MS);
-    });
-  }
-
-  private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.waiting.splice(0);
-    if (batch.length === 0) return;
-    this.insertMany(batch.map((b) => b.m)).then(
-      (rows) => {
-        const byCode = new Map(rows.map((r) => [r.queryCodeHash, r]));
-        for (const b of batch) b.resolve(byCode.get(b.m.queryCodeHash));
-      },
-      (err: unknown) => batch.forEach((b) => b.reject(err)),
-    );
+    return this.batcher.add(m);
   }
 
   private async insertMany(ms: NewInbound[]): Promise<(StoredInbound & { queryCodeHash: string })[]> {
