@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpException, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpException, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,6 @@ import { admit } from '../channels/domain/admission';
 import { ChannelEntity } from '../channels/entities/channel.entity';
 import { IntakeService, InvalidSubmission } from '../intake/intake.service';
 import { QueryService } from '../query/query.service';
-import { WorkflowService } from '../workflow/workflow.service';
 import { esc } from './html';
 import { renderProgress, renderQueryForm } from './query-page';
 import { FormValues, renderForm, renderNotice, renderReceipt } from './mailbox-form';
@@ -23,7 +22,6 @@ export class PagesController {
     private readonly registry: ChannelRegistry,
     private readonly intake: IntakeService,
     private readonly query: QueryService,
-    private readonly workflow: WorkflowService,
   ) {}
 
   /** The link a department portal puts where its message board used to be. */
@@ -106,17 +104,15 @@ export class PagesController {
   async queryRate(@Body() body: unknown, @Res() res: Response): Promise<void> {
     const b = (body ?? {}) as Record<string, unknown>;
     const code = String(b.code ?? '').slice(0, 40);
-    const satisfaction = b.satisfaction;
     try {
-      if (satisfaction !== '满意' && satisfaction !== '基本满意' && satisfaction !== '不满意') {
-        return this.html(res, 400, renderProgress(code, await this.query.progress(code), '请选择满意、基本满意或不满意。'));
-      }
-      const caseNo = await this.query.caseNoOf(code);
-      await this.workflow.act(caseNo, satisfaction === '不满意' ? 'rate_unsatisfied' : 'rate_satisfied', { satisfaction, comment: b.comment || undefined }, { name: 'citizen', role: 'citizen' });
-      const notice = satisfaction === '不满意' ? '感谢评价。您的留言将重新办理。' : '感谢您的评价。';
-      this.html(res, 200, renderProgress(code, await this.query.progress(code), notice));
+      const progress = await this.query.rate(code, b);
+      const notice = b.satisfaction === '不满意' ? '感谢评价。您的留言将重新办理。' : '感谢您的评价。';
+      this.html(res, 200, renderProgress(code, progress, notice));
     } catch (err) {
       if (err instanceof NotFoundException) return this.html(res, 404, renderQueryForm('没有找到这个查询码对应的留言，请核对后重试。'));
+      if (err instanceof BadRequestException) {
+        return this.html(res, 400, renderProgress(code, await this.query.progress(code), '请选择满意、基本满意或不满意。'));
+      }
       if (err instanceof HttpException && err.getStatus() === 409) {
         return this.html(res, 409, renderProgress(code, await this.query.progress(code), '这条留言现在不能评价（已评价或尚未答复）。'));
       }

@@ -1,10 +1,11 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EVENT_LABELS, statusLabel } from '../cases/domain/status';
 import { PiiCipher } from '../crypto/pii-cipher';
 import { redactText } from '../crypto/masking';
 import { canonicalQueryCode } from '../intake/query-code';
+import { WorkflowService } from '../workflow/workflow.service';
 
 export interface PublicProgress {
   receiptNo: string;
@@ -27,9 +28,26 @@ export class QueryService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly cipher: PiiCipher,
+    private readonly workflow: WorkflowService,
   ) {}
 
-  /** The case behind a query code (for the citizen's rating). */
+  /**
+   * 评价: the citizen rates the reply with their query code. 满意 and 基本满意 close the case;
+   * 不满意 reopens it (重办). 400 for another word, 404 for an unknown code, 409 when the case
+   * cannot be rated now (not replied yet, or rated already).
+   */
+  async rate(code: string, body: unknown): Promise<PublicProgress> {
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const satisfaction = b.satisfaction;
+    if (satisfaction !== '满意' && satisfaction !== '基本满意' && satisfaction !== '不满意') {
+      throw new BadRequestException('satisfaction must be 满意, 基本满意 or 不满意');
+    }
+    const step = satisfaction === '不满意' ? 'rate_unsatisfied' : 'rate_satisfied';
+    await this.workflow.act(await this.caseNoOf(code), step, { satisfaction, comment: b.comment || undefined }, { name: 'citizen', role: 'citizen' });
+    return this.progress(code);
+  }
+
+  /** The case behind a query code. */
   async caseNoOf(code: string): Promise<string> {
     const canonical = canonicalQueryCode(code);
     const rows: { caseNo: string | null }[] = canonical

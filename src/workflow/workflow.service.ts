@@ -2,6 +2,7 @@ import { BadRequestException, ConflictException, HttpException, Inject, Injectab
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CATEGORIES } from '../../adapters';
+import { unitMayAccess } from '../cases/case.repository';
 import { CalendarService } from '../calendar/calendar.service';
 import { UncoveredYearError } from '../calendar/domain/work-calendar';
 import { ChannelRegistry } from '../channels/channel-registry.service';
@@ -69,10 +70,6 @@ function day(body: Body, field: string): string {
   return v;
 }
 
-function units(c: WorkflowCase): string[] {
-  return [c.handlingUnit, c.leadUnit, ...(c.responsibleUnits ?? [])].filter((u): u is string => !!u);
-}
-
 /**
  * The case workflow of the plan's 运行机制. One step = one transaction: the case row is locked,
  * the transition table decides, the step's rule applies (deadlines on the working-day calendar,
@@ -97,7 +94,7 @@ export class WorkflowService {
     const notices: StepContext['notices'] = [];
     const result = await this.db.transaction(async (tx) => {
       const c = await this.repo.lock(tx, caseNo);
-      if (!c || (actor.role === 'unit' && (!actor.unit || !units(c).includes(actor.unit)))) throw new NotFoundException(`no case ${caseNo}`);
+      if (!c || (actor.role === 'unit' && !unitMayAccess(c, actor.unit ?? null))) throw new NotFoundException(`no case ${caseNo}`);
       const from = c.status as CaseStatus;
       if (!isCaseStatus(from)) throw new ConflictException(`case ${caseNo} has status ${c.status}, unknown to the workflow`);
       const t = transition(from, event, actor.role);
@@ -341,7 +338,7 @@ export class WorkflowService {
       [docNo, caseNo],
     );
     const r = rows[0];
-    const mine = !!r && !!actor.unit && ([r.handlingUnit, r.leadUnit, ...(r.responsibleUnits ?? [])].includes(actor.unit) || r.data.unit === actor.unit);
+    const mine = !!r && (unitMayAccess(r, actor.unit ?? null) || (!!actor.unit && r.data.unit === actor.unit));
     if (!r || (actor.role === 'unit' && !mine)) throw new NotFoundException(`no document ${docNo} on case ${caseNo}`);
     const channel = await this.registry.get(r.channelId);
     return renderDocument(r.kind, docNo, { caseNo: r.caseNo, title: r.title, content: r.content, category: r.category, channelName: channel?.name ?? r.channelId, receivedAt: r.receivedAt }, r.data, r.createdAt);
