@@ -115,7 +115,8 @@ export class ImportService {
 
   /** The worker's part: runs (or resumes) an import to its end, recording progress as it goes. */
   async run(runId: string): Promise<ImportRunView> {
-    const [claimed] = await this.db.query(
+    // TypeORM answers an UPDATE with [rows, rowCount]: the run is ours when a row came back.
+    const [[claimed]] = await this.db.query(
       `UPDATE import_run SET status = 'running', updated_at = $2 WHERE id = $1 AND status IN ('queued', 'failed') RETURNING id`,
       [runId, this.clock.now()],
     );
