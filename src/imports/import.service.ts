@@ -117,7 +117,11 @@ export class ImportService {
   async run(runId: string): Promise<ImportRunView> {
     // TypeORM answers an UPDATE with [rows, rowCount]: the run is ours when a row came back.
     const [[claimed]] = await this.db.query(
-      `UPDATE import_run SET status = 'running', updated_at = $2 WHERE id = $1 AND status IN ('queued', 'failed') RETURNING id`,
+      // A run left 'running' by a worker that died (no progress for the job lock's 5 minutes) is
+      // taken over by the job's retry.
+      `UPDATE import_run SET status = 'running', updated_at = $2
+        WHERE id = $1 AND (status IN ('queued', 'failed') OR (status = 'running' AND updated_at < $2 - interval '5 minutes'))
+        RETURNING id`,
       [runId, this.clock.now()],
     );
     if (!claimed) return this.view(runId); // done already, or running elsewhere
