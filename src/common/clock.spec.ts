@@ -1,5 +1,5 @@
 /** Clock helpers: the hub's calendar day and a movable clock for tests. */
-import { Clock, FixedClock, localDate } from './clock';
+import { Clock, FixedClock, localDate, localMinutes } from './clock';
 
 describe('localDate', () => {
   test.each<[string, string | undefined, string]>([
@@ -85,4 +85,14 @@ test('FixedClock keeps its own copy of the start date', () => {
   const clock = new FixedClock(start);
   start.setTime(0);
   expect(clock.now().toISOString()).toBe('2026-05-01T00:00:00.000Z');
+});
+
+describe('localMinutes', () => {
+  test.each([
+    ['2026-11-26T00:30:00Z', 8 * 60 + 30],
+    ['2026-11-26T16:00:00Z', 0], // local midnight: 00:00, never 24:00
+    ['2026-11-26T15:59:00Z', 23 * 60 + 59],
+  ])('%s is %i minutes after local midnight in Asia/Shanghai', (at, minutes) => {
+    expect(localMinutes(new Date(at), 'Asia/Shanghai')).toBe(minutes);
+  });
 });

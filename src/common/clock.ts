@@ -38,3 +38,16 @@ export function localDate(at: Date, timeZone = 'Asia/Shanghai'): string {
   }
   return format.format(at);
 }
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Minutes since local midnight of an instant in a time zone (08:30 → 510). */
+export function localMinutes(at: Date, timeZone = 'Asia/Shanghai'): number {
+  let format = timeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    timeFormats.set(timeZone, format);
+  }
+  const [hh, mm] = format.format(at).split(':').map(Number);
+  return hh * 60 + mm;
+}

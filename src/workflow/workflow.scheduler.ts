@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
 import { UncoveredYearError } from '../calendar/domain/work-calendar';
-import { Clock, localDate } from '../common/clock';
+import { Clock, localDate, localMinutes } from '../common/clock';
 import { HUB_CONFIG } from '../config/config.module';
 import { HubConfig } from '../config/env';
 import { criticismDue, reminderDue } from './domain/deadlines';
@@ -73,8 +73,7 @@ export class WorkflowScheduler {
     const cal = await this.calendar.calendar();
     const now = this.clock.now();
     const today = localDate(now, this.config.timeZone);
-    const [hh, mm] = new Intl.DateTimeFormat('en-GB', { timeZone: this.config.timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(now).split(':').map(Number);
-    const nowMinutes = (hh % 24) * 60 + mm;
+    const nowMinutes = localMinutes(now, this.config.timeZone);
     const rows: { caseNo: string; deadline: string; remindersSent: number; remindersTotal: number; lastReminderDay: string | null; reasonReported: boolean; proposed: boolean }[] =
       await this.db.query(
         `SELECT case_no AS "caseNo", to_char(deadline, 'YYYY-MM-DD') AS deadline, reminders_sent AS "remindersSent", reminders_total AS "remindersTotal",
