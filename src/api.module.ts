@@ -11,6 +11,9 @@ import { WorkflowController } from './workflow/workflow.controller';
 import { CasesController } from './cases/cases.controller';
 import { CasesService } from './cases/cases.service';
 import { ChannelsController } from './channels/channels.controller';
+import { CaseExportRepository } from './exports/case-export.repository';
+import { ExportsController } from './exports/exports.controller';
+import { ExportsService } from './exports/exports.service';
 import { HUB_CONFIG } from './config/config.module';
 import { HubConfig } from './config/env';
 import { PublicRateLimitGuard } from './http/rate-limit.guard';
@@ -22,6 +25,8 @@ import { MetricsController } from './ops/metrics.controller';
 import { PagesController } from './pages/pages.controller';
 import { QueryController } from './query/query.controller';
 import { QueryService } from './query/query.service';
+import { ReportsController } from './reports/reports.controller';
+import { StatsController } from './stats/stats.controller';
 
 /** The HTTP role: intake, pages, citizen lookup, staff reading, operations. */
 @Module({
@@ -43,6 +48,9 @@ import { QueryService } from './query/query.service';
     PagesController,
     QueryController,
     CasesController,
+    StatsController,
+    ReportsController,
+    ExportsController,
     HealthController,
     MetricsController,
   ],
@@ -52,6 +60,8 @@ import { QueryService } from './query/query.service';
     Open311Service,
     QueryService,
     CasesService,
+    ExportsService,
+    CaseExportRepository,
     JobLatencyListener,
     { provide: APP_GUARD, useClass: PublicRateLimitGuard },
   ],

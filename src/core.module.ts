@@ -22,7 +22,11 @@ import { Notifier } from './notify/notifier';
 import { WorkflowRepository } from './workflow/workflow.repository';
 import { WorkflowService } from './workflow/workflow.service';
 import { PullRepository } from './pull/pull.repository';
-import { INTAKE_QUEUE, PULL_QUEUE } from './queue/queues';
+import { INTAKE_QUEUE, PULL_QUEUE, REPORT_QUEUE } from './queue/queues';
+import { ReportRepository } from './reports/report.repository';
+import { ReportsService } from './reports/reports.service';
+import { StatsRepository } from './stats/stats.repository';
+import { StatsService } from './stats/stats.service';
 import { QueueConnectionLog } from './queue/queue-health';
 import { redisOptions } from './queue/redis-connection';
 
@@ -41,14 +45,15 @@ export class CoreModule {
         BullModule.registerQueue(
           { name: INTAKE_QUEUE, connection: redisOptions(config.redisUrl, 'producer') },
           { name: PULL_QUEUE, connection: redisOptions(config.redisUrl, 'producer') },
+          { name: REPORT_QUEUE, connection: redisOptions(config.redisUrl, 'producer') },
         ),
         CryptoModule,
         AuditModule,
       ],
       providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService, QueueConnectionLog,
-        CalendarService, WorkflowRepository, WorkflowService, Notifier, DerivedWrites],
+        CalendarService, WorkflowRepository, WorkflowService, Notifier, DerivedWrites, StatsRepository, StatsService, ReportRepository, ReportsService],
       exports: [Clock, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService,
-        CalendarService, WorkflowService, Notifier, BullModule, TypeOrmModule],
+        CalendarService, WorkflowService, Notifier, StatsService, ReportRepository, ReportsService, BullModule, TypeOrmModule],
     };
   }
 }

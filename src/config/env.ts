@@ -52,6 +52,12 @@ export interface HubConfig {
     workingHours: { start: number; end: number };
   };
   pull: { timeoutMs: number; retries: number; backoffMs: number; maxBackoffMs: number; circuitAfter: number; circuitMs: number };
+  reports: {
+    /** Headless Chromium that prints reports to PDF (Debian's `chromium` package). */
+    chromiumPath: string;
+    /** Local time (HH:MM, Asia/Shanghai) at which the worker checks whether last month's 月报 is due. */
+    monthlyAt: { hour: number; minute: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -65,6 +71,13 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+function clockTime(env: Env, name: string, fallback: string): { hour: number; minute: number } {
+  const raw = env[name]?.trim() || fallback;
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(raw);
+  if (!m) throw new ConfigError(name, `must be a time HH:MM, got "${raw}"`);
+  return { hour: Number(m[1]), minute: Number(m[2]) };
+}
 
 /** A development-only key, used when HUB_DATA_KEY is unset outside production. Never secret. */
 const DEV_DATA_KEY = createHash('sha256').update('yuncheng-mailbox-hub development key').digest();
@@ -233,6 +246,10 @@ export function loadConfig(env: Env = process.env): HubConfig {
       maxBackoffMs: int(env, 'HUB_PULL_MAX_BACKOFF_MS', 60_000, 0, 3_600_000),
       circuitAfter: int(env, 'HUB_PULL_CIRCUIT_AFTER', 3, 1, 100),
       circuitMs: int(env, 'HUB_PULL_CIRCUIT_MS', 15 * 60_000, 0, 86_400_000),
+    },
+    reports: {
+      chromiumPath: env.HUB_CHROMIUM_PATH?.trim() || '/usr/bin/chromium',
+      monthlyAt: clockTime(env, 'HUB_MONTHLY_REPORT_AT', '08:30'),
     },
     publicBaseUrl: (env.HUB_PUBLIC_BASE_URL?.trim() || `http://127.0.0.1:${port}`).replace(/\/$/, ''),
   };

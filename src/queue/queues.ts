@@ -71,3 +71,26 @@ export function parseImportJob(data: unknown): ImportJobData | undefined {
   const id = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).runId : undefined;
   return typeof id === 'string' && /^[1-9]\d{0,18}$/.test(id) ? { runId: id } : undefined;
 }
+
+export const REPORT_QUEUE = 'reports';
+export const REPORT_JOB = 'generate-report';
+
+export interface ReportJobData {
+  reportId: string;
+}
+
+/** One job per stored report row: requesting it twice queues it once. */
+export const reportJobId = (reportId: string) => `report-${reportId}`;
+
+export const REPORT_JOB_OPTIONS: JobsOptions = {
+  attempts: 3, // each attempt resumes after the steps already stored (figures, HTML)
+  backoff: { type: 'exponential', delay: 10_000 },
+  removeOnComplete: { age: 7 * 86400, count: 1000 },
+  removeOnFail: { age: 30 * 86400 },
+};
+
+export function parseReportJob(data: unknown): ReportJobData | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const id = (data as Record<string, unknown>).reportId;
+  return typeof id === 'string' && /^[1-9]\d{0,18}$/.test(id) ? { reportId: id } : undefined;
+}
