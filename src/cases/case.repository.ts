@@ -67,6 +67,14 @@ export function unitMayAccess(c: Pick<CaseRow, 'handlingUnit' | 'leadUnit' | 're
   return c.handlingUnit === unit || c.leadUnit === unit || (c.responsibleUnits ?? []).includes(unit);
 }
 
+/**
+ * The same rule in SQL, for queries over `cases c`: the unit in parameter $n handles, leads or is
+ * responsible for the case. Shared so every list or export of cases applies one rule.
+ */
+export function visibleToUnitSql(n: number): string {
+  return `(c.handling_unit = $${n} OR c.lead_unit = $${n} OR $${n} = ANY(c.responsible_units))`;
+}
+
 export interface CaseEventRow {
   id: string;
   type: string;
@@ -272,10 +280,7 @@ export class CaseRepository {
     if (f.channel) where.push(`c.channel_id = $${params.push(f.channel)}`);
     if (f.status) where.push(`c.status = $${params.push(f.status)}`);
     if (f.unit) where.push(`c.handling_unit = $${params.push(f.unit)}`);
-    if (f.visibleToUnit !== undefined) {
-      const p = params.push(f.visibleToUnit);
-      where.push(`(c.handling_unit = $${p} OR c.lead_unit = $${p} OR $${p} = ANY(c.responsible_units))`);
-    }
+    if (f.visibleToUnit !== undefined) where.push(visibleToUnitSql(params.push(f.visibleToUnit)));
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [items, count] = await Promise.all([
       this.db.query(
