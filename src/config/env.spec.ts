@@ -86,6 +86,10 @@ describe('loadConfig accepted values', () => {
     ['HUB_LOG_LEVEL debug', { HUB_LOG_LEVEL: 'debug' }, (c) => c.logLevel, 'debug'],
     ['HUB_TRUST_PROXY', { HUB_TRUST_PROXY: 'loopback' }, (c) => c.trustProxy, 'loopback'],
     ['NODE_ENV test', { NODE_ENV: 'test' }, (c) => c.env, 'test'],
+    ['HUB_MONTHLY_REPORT_AT default', {}, (c) => c.reports.monthlyAt, { hour: 8, minute: 30 }],
+    ['HUB_MONTHLY_REPORT_AT 7:05', { HUB_MONTHLY_REPORT_AT: '7:05' }, (c) => c.reports.monthlyAt, { hour: 7, minute: 5 }],
+    ['HUB_MONTHLY_REPORT_AT off', { HUB_MONTHLY_REPORT_AT: 'off' }, (c) => c.reports.monthlyAt, null],
+    ['HUB_CHROMIUM_PATH', { HUB_CHROMIUM_PATH: '/opt/chrome/chrome' }, (c) => c.reports.chromiumPath, '/opt/chrome/chrome'],
   ])('%s', (_name, env, pick, expected) => {
     expect(pick(loadConfig(env))).toEqual(expected);
   });
@@ -123,6 +127,8 @@ describe('invalid values raise a ConfigError naming the variable', () => {
     ['REDIS_URL http', { REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL'],
     ['HUB_RATE_LIMIT -1', { HUB_RATE_LIMIT: '-1' }, 'HUB_RATE_LIMIT'],
     ['HUB_RATE_LIMIT ten', { HUB_RATE_LIMIT: 'ten' }, 'HUB_RATE_LIMIT'],
+    ['HUB_MONTHLY_REPORT_AT 24:00', { HUB_MONTHLY_REPORT_AT: '24:00' }, 'HUB_MONTHLY_REPORT_AT'],
+    ['HUB_MONTHLY_REPORT_AT morning', { HUB_MONTHLY_REPORT_AT: 'morning' }, 'HUB_MONTHLY_REPORT_AT'],
     ['HUB_DATA_KEY of 16 bytes (hex)', { HUB_DATA_KEY: HEX_KEY.slice(0, 32) }, 'HUB_DATA_KEY'],
     ['HUB_DATA_KEY of 31 bytes (base64)', { HUB_DATA_KEY: B64_BYTES.subarray(0, 31).toString('base64') }, 'HUB_DATA_KEY'],
     ['HUB_DATA_KEY of 33 bytes (base64)', { HUB_DATA_KEY: Buffer.alloc(33, 7).toString('base64') }, 'HUB_DATA_KEY'],

@@ -55,8 +55,8 @@ export interface HubConfig {
   reports: {
     /** Headless Chromium that prints reports to PDF (Debian's `chromium` package). */
     chromiumPath: string;
-    /** Local time (HH:MM, Asia/Shanghai) at which the worker checks whether last month's 月报 is due. */
-    monthlyAt: { hour: number; minute: number };
+    /** Local time (HH:MM, Asia/Shanghai) from which the worker writes last month's 月报; null = never by itself. */
+    monthlyAt: { hour: number; minute: number } | null;
   };
 }
 
@@ -72,10 +72,11 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-function clockTime(env: Env, name: string, fallback: string): { hour: number; minute: number } {
+function clockTime(env: Env, name: string, fallback: string): { hour: number; minute: number } | null {
   const raw = env[name]?.trim() || fallback;
+  if (raw === 'off') return null;
   const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(raw);
-  if (!m) throw new ConfigError(name, `must be a time HH:MM, got "${raw}"`);
+  if (!m) throw new ConfigError(name, `must be a time HH:MM or "off", got "${raw}"`);
   return { hour: Number(m[1]), minute: Number(m[2]) };
 }
 

@@ -119,8 +119,8 @@ export class ImportService {
     const [[claimed]] = await this.db.query(
       // A run left 'running' by a worker that died (no progress for the job lock's 5 minutes) is
       // taken over by the job's retry.
-      `UPDATE import_run SET status = 'running', updated_at = $2
-        WHERE id = $1 AND (status IN ('queued', 'failed') OR (status = 'running' AND updated_at < $2 - interval '5 minutes'))
+      `UPDATE import_run SET status = 'running', updated_at = $2::timestamptz
+        WHERE id = $1 AND (status IN ('queued', 'failed') OR (status = 'running' AND updated_at < $2::timestamptz - interval '5 minutes'))
         RETURNING id`,
       [runId, this.clock.now()],
     );

@@ -41,6 +41,7 @@ export class ReportScheduler implements OnApplicationBootstrap {
     const today = localDate(now, this.config.timeZone);
     const due = await this.firstWorkday(today.slice(0, 7));
     if (due === undefined) return { requeued, reason: `the calendar does not cover ${today.slice(0, 4)}` };
+    if (!this.config.reports.monthlyAt) return { requeued, reason: 'HUB_MONTHLY_REPORT_AT is off' };
     const { hour, minute } = this.config.reports.monthlyAt;
     const minutesNow = localMinutes(now, this.config.timeZone);
     if (today < due || (today === due && minutesNow < hour * 60 + minute)) return { requeued, reason: `not before ${due} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}` };

@@ -34,6 +34,9 @@ export function testConfig(env: Record<string, string> = {}): HubConfig {
     HUB_SWEEP_INTERVAL_MS: '3600000',
     HUB_SWEEP_AFTER_MS: '0',
     HUB_CHANNEL_CACHE_MS: '0',
+    // Each suite's injected clock would otherwise have the worker write a 月报 (and start Chromium)
+    // in every suite; the reports suite turns it on.
+    HUB_MONTHLY_REPORT_AT: 'off',
     ...env,
   });
 }
