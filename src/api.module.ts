@@ -25,6 +25,11 @@ import { MetricsController } from './ops/metrics.controller';
 import { PagesController } from './pages/pages.controller';
 import { QueryController } from './query/query.controller';
 import { QueryService } from './query/query.service';
+import { ConsoleController } from './console/console.controller';
+import { ConsoleChannelsController } from './console/channels.controller';
+import { ConsoleDeskController } from './console/desk.controller';
+import { ConsoleReportsController } from './console/reports.controller';
+import { PublicListController } from './console/public-list.controller';
 import { ReportsController } from './reports/reports.controller';
 import { StatsController } from './stats/stats.controller';
 
@@ -46,6 +51,11 @@ import { StatsController } from './stats/stats.controller';
     ChannelsController,
     IntakeController,
     PagesController,
+    ConsoleController,
+    ConsoleChannelsController,
+    ConsoleDeskController,
+    ConsoleReportsController,
+    PublicListController,
     QueryController,
     CasesController,
     StatsController,

@@ -6,7 +6,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { NextFunction, Request, Response } from 'express';
 import { Queue } from 'bullmq';
 import { AuthService } from '../auth/auth.service';
-import { INTAKE_QUEUE } from '../queue/queues';
+import { INTAKE_QUEUE, PULL_QUEUE, REPORT_QUEUE } from '../queue/queues';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 const COOKIE = 'hub_board';
@@ -26,10 +26,10 @@ function cookie(req: Request, name: string): string | undefined {
  */
 export function mountQueueBoard(app: INestApplication): void {
   const auth = app.get(AuthService);
-  const queue = app.get<Queue>(getQueueToken(INTAKE_QUEUE));
+  const queues = [INTAKE_QUEUE, PULL_QUEUE, REPORT_QUEUE].map((name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name)), { readOnlyMode: false }));
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUE_BOARD_PATH);
-  createBullBoard({ queues: [new BullMQAdapter(queue, { readOnlyMode: false })], serverAdapter: adapter });
+  createBullBoard({ queues, serverAdapter: adapter });
 
   const guard = async (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization;

@@ -102,8 +102,8 @@ export class ReportsService {
   list(q: { kind?: string; month?: string; page?: string; pageSize?: string }) {
     if (q.kind !== undefined && q.kind !== 'monthly' && q.kind !== 'special') throw new BadRequestException('kind must be monthly or special');
     if (q.month !== undefined && !MONTH.test(q.month)) throw new BadRequestException('month must be YYYY-MM');
-    const page = Math.max(1, Number(q.page ?? 1) || 1);
-    const pageSize = Math.min(100, Math.max(1, Number(q.pageSize ?? 20) || 20));
+    const page = Math.min(100_000, Math.max(1, Math.floor(Number(q.page ?? 1)) || 1));
+    const pageSize = Math.min(100, Math.max(1, Math.floor(Number(q.pageSize ?? 20)) || 20));
     return this.repo.list({ kind: q.kind as 'monthly' | 'special' | undefined, month: q.month, limit: pageSize, offset: (page - 1) * pageSize }).then((r) => ({ ...r, page, pageSize }));
   }
 

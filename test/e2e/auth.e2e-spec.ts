@@ -24,6 +24,8 @@ const PUBLIC_ROUTES = [
   'GET /open311/v2/requests.json',
   'GET /open311/v2/requests/:id.json',
   'GET /metrics', // declared public, checks its own scrape token or a staff sign-in (tested below)
+  'GET /console/login',
+  'POST /console/login',
 ].sort();
 
 describe('auth, roles and personal data', () => {
@@ -50,7 +52,9 @@ describe('auth, roles and personal data', () => {
     for (const r of guarded) {
       const path = r.path.replace(/:[A-Za-z]+/g, 'x');
       const res = await hub.http()[r.method.toLowerCase() as 'get'](path);
-      expect([r.method, path, res.status]).toEqual([r.method, path, 401]);
+      // Console pages send a visitor who is not signed in to the sign-in page instead.
+      const expected = path.startsWith('/console') ? [303, '/console/login'] : [401, undefined];
+      expect([r.method, path, res.status, res.headers.location?.split('?')[0]]).toEqual([r.method, path, ...expected]);
     }
   });
 
