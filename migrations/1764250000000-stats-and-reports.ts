@@ -13,11 +13,19 @@ export const WORKFLOW_AT_INDEX_TYPES = [
 
 export class StatsAndReports1764250000000 implements MigrationInterface {
   name = 'StatsAndReports1764250000000';
+  /**
+   * Outside a transaction, so the index on case_event (millions of rows in a live hub) is built
+   * CONCURRENTLY, without blocking workflow steps and case registrations. Every statement is
+   * idempotent, so a migration interrupted half-way runs again cleanly.
+   */
+  transaction = false as const;
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX case_event_workflow_at ON case_event (at) WHERE type IN (${WORKFLOW_AT_INDEX_TYPES.map((t) => `'${t}'`).join(', ')})`);
+    // A failed concurrent build leaves an invalid index behind: drop it first.
+    await q.query(`DROP INDEX CONCURRENTLY IF EXISTS case_event_workflow_at`);
+    await q.query(`CREATE INDEX CONCURRENTLY case_event_workflow_at ON case_event (at) WHERE type IN (${WORKFLOW_AT_INDEX_TYPES.map((t) => `'${t}'`).join(', ')})`);
     await q.query(`
-      CREATE TABLE report (
+      CREATE TABLE IF NOT EXISTS report (
         id             bigserial PRIMARY KEY,
         kind           text NOT NULL CHECK (kind IN ('monthly', 'special')),
         month          text CHECK (month ~ '^\\d{4}-\\d{2}$'),
@@ -41,11 +49,11 @@ export class StatsAndReports1764250000000 implements MigrationInterface {
         CHECK (period_from <= period_to),
         CHECK ((kind = 'monthly') = (month IS NOT NULL))
       )`);
-    await q.query(`CREATE INDEX report_listing ON report (requested_at DESC, id DESC)`);
-    await q.query(`CREATE INDEX report_month ON report (month, id DESC) WHERE kind = 'monthly'`);
+    await q.query(`CREATE INDEX IF NOT EXISTS report_listing ON report (requested_at DESC, id DESC)`);
+    await q.query(`CREATE INDEX IF NOT EXISTS report_month ON report (month, id DESC) WHERE kind = 'monthly'`);
     // The scheduler's 月报 of a month is requested once, however many workers run; staff may
     // regenerate a month as often as they like (those rows are theirs).
-    await q.query(`CREATE UNIQUE INDEX report_monthly_auto ON report (month) WHERE kind = 'monthly' AND requested_by = 'system'`);
+    await q.query(`CREATE UNIQUE INDEX IF NOT EXISTS report_monthly_auto ON report (month) WHERE kind = 'monthly' AND requested_by = 'system'`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -7,7 +7,7 @@ import { ChannelRegistry } from '../channels/channel-registry.service';
 import { Clock } from '../common/clock';
 import { HUB_CONFIG } from '../config/config.module';
 import { HubConfig } from '../config/env';
-import { maskCitizen, redactText } from '../crypto/masking';
+import { maskCitizen, maskName, redactText } from '../crypto/masking';
 import { PiiCipher } from '../crypto/pii-cipher';
 import { CaseExportFilter, CaseExportRepository, CaseExportRow } from './case-export.repository';
 import { Column, TableFormat } from './table-writer';
@@ -255,7 +255,9 @@ export class ExportsService {
       throw new Error(`case ${row.caseNo}: the citizen's contact details cannot be opened: ${(err as Error).message}`);
     }
     const name = channelNames.get(row.channelId);
-    const text = (t: string) => (reveal ? t : redactText(t));
+    // Masked: contacts typed into the text, and the citizen's own name wherever the text repeats it.
+    const own = citizen.name && citizen.name.length >= 2 ? citizen.name : undefined;
+    const text = (t: string) => (reveal ? t : own ? redactText(t).split(own).join(maskName(own)) : redactText(t));
     return {
       row,
       channel: name ? `${name}（${row.channelId}）` : row.channelId,

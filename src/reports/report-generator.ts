@@ -63,7 +63,7 @@ export class ReportGenerator implements OnApplicationShutdown {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       const summary =
         `${meta.title}：${doc.period.from} 至 ${doc.period.to}，${describeFilter(meta)}；收到留言 ${doc.stats.received} 件，答复 ${doc.stats.replied} 件，` +
-        `考核承办单位 ${doc.assessment.units.length} 个，超期 ${doc.overdue.length} 件，通报批评 ${doc.criticised.length} 件；PDF ${pages} 页；用时 ${seconds} 秒。`;
+        `考核承办单位 ${doc.assessment.units.length} 个，超期 ${doc.overdueTotal ?? doc.overdue.length} 件，通报批评 ${doc.criticised.length} 件；PDF ${pages} 页；用时 ${seconds} 秒。`;
       await this.repo.progress(id, { step: '完成', done: STEPS.length, total: STEPS.length });
       await this.repo.finish(id, pdf, pages, summary, this.clock.now());
       this.logger.log({ reportId: id, pages, seconds: Number(seconds) }, 'report generated');
@@ -84,7 +84,7 @@ export class ReportGenerator implements OnApplicationShutdown {
     await this.repo.progress(meta.id, { step: STEPS[0], done: 0, total: STEPS.length });
     const stats = await this.stats.city(period, filter, () => {
       read++;
-      if (read % 20_000 === 0) void this.repo.progress(meta.id, { step: STEPS[0], done: 0, total: STEPS.length, cases: read });
+      if (read % 20_000 === 0) void this.repo.progress(meta.id, { step: STEPS[0], done: 0, total: STEPS.length, cases: read }).catch(() => undefined);
     });
     await this.repo.progress(meta.id, { step: STEPS[1], done: 1, total: STEPS.length, cases: read });
     const { assessment, overdue, criticised } = await this.stats.assessment(period, filter);
@@ -103,6 +103,10 @@ export class ReportGenerator implements OnApplicationShutdown {
       trend,
       assessment,
       overdue: overdue.slice(0, 200),
+      overdueTotal: overdue.length,
+      overdueByUnit: [...overdue.reduce((m, o) => m.set(o.unit, (m.get(o.unit) ?? 0) + 1), new Map<string, number>())]
+        .map(([unit, count]) => ({ unit, count }))
+        .sort((a, b) => b.count - a.count || a.unit.localeCompare(b.unit, 'zh-CN')),
       criticised,
       representative,
     };

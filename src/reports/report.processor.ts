@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { HUB_CONFIG } from '../config/config.module';
 import { HubConfig } from '../config/env';
@@ -8,7 +8,7 @@ import { ReportGenerator } from './report-generator';
 
 /** Generates reports in the worker role, one at a time (a report reads a month of timelines). */
 @Injectable()
-export class ReportProcessor implements OnModuleInit, OnApplicationShutdown {
+export class ReportProcessor implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(ReportProcessor.name);
   private worker?: Worker<ReportJobData, string>;
 
@@ -26,7 +26,8 @@ export class ReportProcessor implements OnModuleInit, OnApplicationShutdown {
     this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'report worker error'));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the generator closes its browser: a running report finishes first (shutdown hooks of one phase run together). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
   }
 

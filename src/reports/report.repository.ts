@@ -146,9 +146,18 @@ export class ReportRepository {
     );
   }
 
-  /** Reports waiting longer than `olderThan` whose job may have been lost (Redis away when requested). */
-  async stale(olderThan: Date): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query(`SELECT id::text FROM report WHERE status = 'queued' AND requested_at < $1 ORDER BY id LIMIT 100`, [olderThan]);
+  /**
+   * Reports whose job may have been lost: waiting since before `queuedBefore` (Redis away when
+   * requested), or running since before `runningBefore` (a worker killed in the middle, a job
+   * BullMQ gave up on as stalled). Queuing them again is safe: one job id per report.
+   */
+  async stale(queuedBefore: Date, runningBefore: Date): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT id::text FROM report
+        WHERE (status = 'queued' AND requested_at < $1) OR (status = 'running' AND started_at < $2)
+        ORDER BY id LIMIT 100`,
+      [queuedBefore, runningBefore],
+    );
     return rows.map((r) => r.id);
   }
 

@@ -63,7 +63,8 @@ export class ReportScheduler implements OnApplicationBootstrap {
   }
 
   private async requeueStale(now: Date): Promise<number> {
-    const ids = await this.repo.stale(new Date(now.getTime() - 2 * 60_000));
+    // A report's job holds its lock 10 minutes; a row running for 30 has lost its worker.
+    const ids = await this.repo.stale(new Date(now.getTime() - 2 * 60_000), new Date(now.getTime() - 30 * 60_000));
     for (const id of ids) await this.reports.enqueue(id);
     return ids.length;
   }

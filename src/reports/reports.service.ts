@@ -128,7 +128,7 @@ export class ReportsService {
   }
 
   private async meta(id: string): Promise<ReportMeta> {
-    if (!/^[1-9]\d{0,18}$/.test(id)) throw new NotFoundException(`no report ${id}`);
+    if (!/^[1-9]\d{0,17}$/.test(id)) throw new NotFoundException(`no report ${id}`);
     const meta = await this.repo.meta(id);
     if (!meta) throw new NotFoundException(`no report ${id}`);
     return meta;

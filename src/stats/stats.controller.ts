@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { CurrentUser, Principal, Roles } from '../auth/decorators';
@@ -26,14 +26,17 @@ function ApiFilters(): MethodDecorator {
 /** A handling unit sees the figures of its own cases only, whatever it asks for. */
 export function scopedQuery(q: RawFilter, user: Principal): { period: Period; filter: StatsFilter } {
   const parsed = parseQuery(q);
-  if (user.role === 'unit') parsed.filter.unit = user.unit ?? '\u0000no unit';
+  if (user.role === 'unit') {
+    if (!user.unit) throw new ForbiddenException('this account belongs to no unit');
+    parsed.filter.unit = user.unit;
+  }
   return parsed;
 }
 
 const pct = (r: number | null) => (r === null ? null : Math.round(r * 1000) / 10);
 
 /** The ranking as a spreadsheet: one row per unit, rates in percent. */
-const UNIT_COLUMNS: Column<UnitFigures>[] = [
+export const UNIT_COLUMNS: Column<UnitFigures>[] = [
   { header: '排名', value: (u) => u.rank },
   { header: '承办单位', width: 24, value: (u) => u.unit },
   { header: '转办', value: (u) => u.transferred },

@@ -125,10 +125,19 @@ export class StatsRepository {
     const sql = `
       WITH b AS (SELECT ($1::date)::timestamp AT TIME ZONE $3 AS t0, ($2::date + 1)::timestamp AT TIME ZONE $3 AS t1),
       picked AS (
-        SELECT DISTINCT w.case_id FROM b CROSS JOIN case_event w
+        SELECT w.case_id FROM b CROSS JOIN case_event w
          WHERE w.type IN (${WORKFLOW_TYPES_SQL}) AND w.at >= b.t0 - make_interval(days => $4) AND w.at < b.t1
+        UNION
+        -- Assignments that may still have been open at the end of the period, however old: cases
+        -- in a unit's hands now, and cases fed back or returned only after the period. (A superset:
+        -- the fold decides from the timeline.)
+        SELECT c.id FROM b CROSS JOIN cases c
+         WHERE c.status IN ('transferred', 'coordinating') AND c.unit_received_at < b.t1
+        UNION
+        SELECT w.case_id FROM b CROSS JOIN case_event w
+         WHERE w.type IN (${WORKFLOW_TYPES_SQL}) AND w.type IN ('submit_feedback', 'return') AND w.at >= b.t1
       )
-      SELECT c.id::text AS "caseId", c.case_no AS "caseNo", c.title, e.type, e.at,
+      SELECT c.id::text AS "caseId", c.case_no AS "caseNo", c.title, c.citizen_name_sealed AS "nameSealed", e.type, e.at,
              to_char(e.at AT TIME ZONE $3, 'YYYY-MM-DD') AS day, e.data
         FROM b CROSS JOIN picked p
         JOIN cases c ON c.id = p.case_id
@@ -136,10 +145,10 @@ export class StatsRepository {
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY e.case_id, e.at, e.id`;
     let current: (CaseTimeline & { caseId: string }) | null = null;
-    for await (const r of streamRows<{ caseId: string; caseNo: string; title: string; type: string; at: Date; day: string; data: Record<string, unknown> }>(this.db, sql, params, 5000)) {
+    for await (const r of streamRows<{ caseId: string; caseNo: string; title: string; nameSealed: string | null; type: string; at: Date; day: string; data: Record<string, unknown> }>(this.db, sql, params, 5000)) {
       if (!current || current.caseId !== r.caseId) {
         if (current) yield current;
-        current = { caseId: r.caseId, caseNo: r.caseNo, title: r.title, events: [] };
+        current = { caseId: r.caseId, caseNo: r.caseNo, title: r.title, nameSealed: r.nameSealed, events: [] };
       }
       const e: TimelineEvent = { type: r.type, at: r.at, day: r.day, data: r.data ?? {} };
       current.events.push(e);
@@ -148,43 +157,49 @@ export class StatsRepository {
   }
 
   /**
-   * Received and replied (by the end of each month) per month, and the share of the month's
-   * feedbacks that were on time, for the months [fromMonth, toMonth] (YYYY-MM).
+   * Per month of [fromMonth, the period's last month]: the cases received, those replied by the end
+   * of their own month, and the share of the month's feedbacks that were on time. The last month
+   * ends with the period (a 专报 to the 15th counts to the 15th). The filter is the cohort's:
+   * category and domain as given at acceptance, the unit as ever transferred to.
    */
-  async trend(fromMonth: string, toMonth: string, f: StatsFilter, timeZone: string): Promise<MonthTrend[]> {
-    const params: unknown[] = [`${fromMonth}-01`, `${toMonth}-01`, timeZone];
+  async trend(fromMonth: string, period: Period, f: StatsFilter, timeZone: string): Promise<MonthTrend[]> {
+    const params: unknown[] = [`${fromMonth}-01`, period.to, timeZone];
     const where = caseConditions(f, params);
-    if (f.category) where.push(`c.category = $${params.push(f.category)}`);
-    if (f.domain) where.push(`c.domain = $${params.push(f.domain)}`);
-    const rows: { month: string; received: string; replied: string; fed: string; onTime: string }[] = await this.db.query(
-      `WITH b AS (SELECT ($1::date)::timestamp AT TIME ZONE $3 AS t0, (($2::date) + interval '1 month')::timestamp AT TIME ZONE $3 AS t1),
-       months AS (SELECT to_char(m, 'YYYY-MM') AS month FROM generate_series($1::date, $2::date, interval '1 month') m),
-       received AS (
-         SELECT to_char(c.received_at AT TIME ZONE $3, 'YYYY-MM') AS month, count(*) AS received,
-                count(*) FILTER (WHERE EXISTS (
-                  SELECT 1 FROM case_event r WHERE r.case_id = c.id AND r.type = 'reply'
-                     AND r.at < (date_trunc('month', c.received_at AT TIME ZONE $3) + interval '1 month') AT TIME ZONE $3)) AS replied
-           FROM b CROSS JOIN cases c
-          WHERE c.received_at >= b.t0 AND c.received_at < b.t1 ${where.map((w) => `AND ${w}`).join(' ')}
-          GROUP BY 1),
-       fed AS (
-         SELECT to_char(w.at AT TIME ZONE $3, 'YYYY-MM') AS month, count(*) AS fed,
-                count(*) FILTER (WHERE (w.data ->> 'onTime')::boolean) AS "onTime"
-           FROM b CROSS JOIN case_event w JOIN cases c ON c.id = w.case_id
-          WHERE w.type IN (${WORKFLOW_TYPES_SQL}) AND w.type = 'submit_feedback' AND w.at >= b.t0 AND w.at < b.t1
-                ${where.map((w) => `AND ${w}`).join(' ')}
-          GROUP BY 1)
-       SELECT m.month, coalesce(r.received, 0) AS received, coalesce(r.replied, 0) AS replied, coalesce(f.fed, 0) AS fed, coalesce(f."onTime", 0) AS "onTime"
-         FROM months m LEFT JOIN received r USING (month) LEFT JOIN fed f USING (month)
-        ORDER BY m.month`,
-      params,
-    );
-    return rows.map((r) => ({
-      month: r.month,
-      received: Number(r.received),
-      replied: Number(r.replied),
-      onTimeRate: Number(r.fed) > 0 ? Number(r.onTime) / Number(r.fed) : null,
-    }));
+    const accepted = (field: 'category' | 'domain', p: number) =>
+      `(SELECT a.data ->> '${field}' FROM case_event a WHERE a.case_id = c.id AND a.type = 'accept' AND a.at < b.t1 ORDER BY a.at DESC, a.id DESC LIMIT 1) = $${p}`;
+    if (f.category) where.push(accepted('category', params.push(f.category)));
+    if (f.domain) where.push(accepted('domain', params.push(f.domain)));
+    if (f.unit) {
+      const p = params.push(f.unit);
+      where.push(`EXISTS (SELECT 1 FROM case_event u WHERE u.case_id = c.id AND u.type IN ('transfer', 'coordinate') AND u.at < b.t1
+                            AND coalesce(u.data ->> 'unit', u.data ->> 'leadUnit') = $${p})`);
+    }
+    const cond = where.map((w) => `AND ${w}`).join(' ');
+    const sql = `
+      WITH b AS (SELECT ($1::date)::timestamp AT TIME ZONE $3 AS t0, ($2::date + 1)::timestamp AT TIME ZONE $3 AS t1),
+      months AS (SELECT to_char(m, 'YYYY-MM') AS month FROM generate_series($1::date, date_trunc('month', $2::date), interval '1 month') m),
+      cohort AS (
+        SELECT c.id, to_char(c.received_at AT TIME ZONE $3, 'YYYY-MM') AS month,
+               least((date_trunc('month', c.received_at AT TIME ZONE $3) + interval '1 month') AT TIME ZONE $3, b.t1) AS month_end
+          FROM b CROSS JOIN cases c
+         WHERE c.received_at >= b.t0 AND c.received_at < b.t1 ${cond}),
+      replied AS (
+        SELECT k.id FROM cohort k JOIN case_event r ON r.case_id = k.id AND r.type = 'reply' AND r.at < k.month_end GROUP BY k.id),
+      received AS (
+        SELECT k.month, count(*) AS received, count(r.id) AS replied FROM cohort k LEFT JOIN replied r ON r.id = k.id GROUP BY k.month),
+      fed AS (
+        SELECT to_char(w.at AT TIME ZONE $3, 'YYYY-MM') AS month, count(*) AS fed, count(*) FILTER (WHERE (w.data ->> 'onTime')::boolean) AS "onTime"
+          FROM b CROSS JOIN case_event w JOIN cases c ON c.id = w.case_id
+         WHERE w.type IN (${WORKFLOW_TYPES_SQL}) AND w.type = 'submit_feedback' AND w.at >= b.t0 AND w.at < b.t1 ${cond}
+         GROUP BY 1)
+      SELECT m.month, coalesce(r.received, 0) AS received, coalesce(r.replied, 0) AS replied, coalesce(f.fed, 0) AS fed, coalesce(f."onTime", 0) AS "onTime"
+        FROM months m LEFT JOIN received r USING (month) LEFT JOIN fed f USING (month)
+       ORDER BY m.month`;
+    const out: MonthTrend[] = [];
+    for await (const r of streamRows<{ month: string; received: string; replied: string; fed: string; onTime: string }>(this.db, sql, params)) {
+      out.push({ month: r.month, received: Number(r.received), replied: Number(r.replied), onTimeRate: Number(r.fed) > 0 ? Number(r.onTime) / Number(r.fed) : null });
+    }
+    return out;
   }
 
   /**
@@ -197,7 +212,8 @@ export class StatsRepository {
     if (f.category) where.push(`c.category = $${params.push(f.category)}`);
     if (f.domain) where.push(`c.domain = $${params.push(f.domain)}`);
     if (f.unit) where.push(`c.handling_unit = $${params.push(f.unit)}`);
-    return this.db.query(
+    const rows: RepresentativeRow[] = [];
+    const sql =
       `WITH b AS (SELECT ($1::date)::timestamp AT TIME ZONE $3 AS t0, ($2::date + 1)::timestamp AT TIME ZONE $3 AS t1)
        SELECT c.case_no AS "caseNo", c.channel_id AS "channelId", c.category, c.title, c.content, c.reply, c.handling_unit AS "handlingUnit",
               c.status, c.citizen_name_sealed AS "nameSealed"
@@ -206,8 +222,8 @@ export class StatsRepository {
           AND EXISTS (SELECT 1 FROM case_event r WHERE r.case_id = c.id AND r.type = 'reply' AND r.at < b.t1)
           ${where.map((w) => `AND ${w}`).join(' ')}
         ORDER BY c.is_public DESC, (c.satisfaction = '满意') DESC NULLS LAST, c.case_no
-        LIMIT ${Math.max(1, Math.min(limit, 20))}`,
-      params,
-    );
+        LIMIT ${Math.max(1, Math.min(limit, 20))}`;
+    for await (const r of streamRows<RepresentativeRow>(this.db, sql, params)) rows.push(r);
+    return rows;
   }
 }

@@ -1,7 +1,8 @@
-import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Clock, localDate } from '../common/clock';
 import { CATEGORIES } from '../../adapters';
 import { CalendarService } from '../calendar/calendar.service';
-import { isCalendarDate, UncoveredYearError } from '../calendar/domain/work-calendar';
+import { isCalendarDate, MAX_YEAR, MIN_YEAR, UncoveredYearError } from '../calendar/domain/work-calendar';
 import { ChannelRegistry } from '../channels/channel-registry.service';
 import { HUB_CONFIG } from '../config/config.module';
 import { HubConfig } from '../config/env';
@@ -24,6 +25,9 @@ export function parseQuery(q: RawFilter): { period: Period; filter: StatsFilter 
   const from = q.from, to = q.to;
   if (!isCalendarDate(from)) problems.push('from must be a date YYYY-MM-DD');
   if (!isCalendarDate(to)) problems.push('to must be a date YYYY-MM-DD');
+  for (const [name, v] of [['from', from], ['to', to]] as const) {
+    if (isCalendarDate(v) && (Number(v.slice(0, 4)) < MIN_YEAR || Number(v.slice(0, 4)) > MAX_YEAR)) problems.push(`${name} must be a date between ${MIN_YEAR} and ${MAX_YEAR}`);
+  }
   if (isCalendarDate(from) && isCalendarDate(to)) {
     if (from > to) problems.push('from must not be after to');
     else if ((Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 > MAX_PERIOD_DAYS) problems.push(`the period may span at most ${MAX_PERIOD_DAYS} days`);
@@ -54,6 +58,39 @@ export function periodEnd(period: Period): string {
 }
 
 /**
+ * What a period's figures can say "as of": its end, or now if it has not ended; and the last day
+ * whose end has passed (a deadline on or before it, unanswered, is overdue).
+ */
+export function asOfNow(period: Period, now: Date, timeZone: string): { asOf: string; overdueThrough: string } {
+  const end = periodEnd(period);
+  const today = localDate(now, timeZone);
+  if (today > period.to) return { asOf: end, overdueThrough: period.to };
+  const d = new Date(`${today}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return { asOf: now.toISOString() < end ? now.toISOString() : end, overdueThrough: d.toISOString().slice(0, 10) };
+}
+
+/**
+ * At most this many statistics reads at once per process: each holds a pooled connection for its
+ * whole read, and intake must keep connections free.
+ */
+class Slots {
+  private used = 0;
+  constructor(private readonly max: number) {}
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.used >= this.max) {
+      throw new ServiceUnavailableException({ statusCode: 503, error: 'stats_busy', message: '统计查询较多，请稍后再试。Too many statistics queries are running; try again shortly.' });
+    }
+    this.used++;
+    try {
+      return await work();
+    } finally {
+      this.used--;
+    }
+  }
+}
+
+/**
  * Statistics and unit assessment computed from the case timelines (see src/stats/domain). Reads
  * stream from PostgreSQL, so a year of cases is counted without holding it in memory.
  */
@@ -64,47 +101,60 @@ export class StatsService {
     private readonly calendar: CalendarService,
     private readonly registry: ChannelRegistry,
     private readonly cipher: PiiCipher,
+    private readonly clock: Clock,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
-  ) {}
+  ) {
+    this.slots = new Slots(Math.max(1, Math.floor(config.dbPoolSize / 4)));
+  }
+
+  private readonly slots: Slots;
 
   async city(period: Period, filter: StatsFilter, onCase?: () => void): Promise<CityStats> {
-    const builder = new CityStatsBuilder(period, filter, await this.calendar.calendar());
-    for await (const row of this.repo.cohort(period, filter, this.config.timeZone)) {
-      builder.add(row);
-      onCase?.();
-    }
-    return builder.build(periodEnd(period), await this.channelLabels());
+    return this.slots.run(async () => {
+      const builder = new CityStatsBuilder(period, filter, await this.calendar.calendar());
+      for await (const row of this.repo.cohort(period, filter, this.config.timeZone)) {
+        builder.add(row);
+        onCase?.();
+      }
+      return builder.build(asOfNow(period, this.clock.now(), this.config.timeZone).asOf, await this.channelLabels());
+    });
   }
 
+  /** The assessment, the overdue list (titles with personal data removed) and the criticised list. */
   async assessment(period: Period, filter: StatsFilter): Promise<{ assessment: Assessment; overdue: OverdueCase[]; criticised: CriticisedCase[] }> {
-    const builder = new AssessmentBuilder(period, await this.calendar.calendar());
-    for await (const t of this.repo.timelines(period, filter, this.config.timeZone)) builder.add(t);
-    const result = builder.build(periodEnd(period));
-    if (!filter.unit) return result;
-    return {
-      assessment: { ...result.assessment, units: result.assessment.units.filter((u) => u.unit === filter.unit) },
-      overdue: result.overdue.filter((o) => o.unit === filter.unit),
-      criticised: result.criticised.filter((c) => c.unit === filter.unit),
-    };
+    return this.slots.run(async () => {
+      const { asOf, overdueThrough } = asOfNow(period, this.clock.now(), this.config.timeZone);
+      const builder = new AssessmentBuilder(period, await this.calendar.calendar(), overdueThrough);
+      for await (const t of this.repo.timelines(period, filter, this.config.timeZone)) builder.add(t);
+      const result = builder.build(asOf);
+      const mine = <T extends { unit: string }>(xs: T[]) => (filter.unit ? xs.filter((x) => x.unit === filter.unit) : xs);
+      return {
+        assessment: { ...result.assessment, units: mine(result.assessment.units) },
+        overdue: mine(result.overdue).map(({ nameSealed, ...o }) => ({ ...o, title: this.clean(o.title, nameSealed) })),
+        criticised: mine(result.criticised),
+      };
+    });
   }
 
-  /** Months [first, last] as YYYY-MM, `count` months ending with the period's last month. */
+  /** Free text with typed contacts and the citizen's own name masked (reports, overdue lists). */
+  clean(text: string, nameSealed: string | null | undefined): string {
+    const name = this.cipher.openOptional(nameSealed);
+    const redacted = redactText(text);
+    return name && name.length >= 2 ? redacted.split(name).join(maskName(name)) : redacted;
+  }
+
+  /** `count` months ending with the period's last month (which ends with the period). */
   trend(period: Period, filter: StatsFilter, count = 6) {
-    const last = period.to.slice(0, 7);
-    const d = new Date(`${last}-01T00:00:00Z`);
+    const d = new Date(`${period.to.slice(0, 7)}-01T00:00:00Z`);
     d.setUTCMonth(d.getUTCMonth() - (count - 1));
-    return this.repo.trend(d.toISOString().slice(0, 7), last, filter, this.config.timeZone);
+    return this.repo.trend(d.toISOString().slice(0, 7), period, filter, this.config.timeZone);
   }
 
   /** Replied cases to show in a report, with the citizen's name and any contact typed in the text removed. */
   async representative(period: Period, filter: StatsFilter, limit = 3): Promise<RepresentativeCase[]> {
     const [rows, label] = await Promise.all([this.repo.representative(period, filter, this.config.timeZone, limit), this.channelLabels()]);
     return rows.map((r) => {
-      const name = this.cipher.openOptional(r.nameSealed);
-      const clean = (s: string) => {
-        const text = redactText(s);
-        return name && name.length >= 2 ? text.split(name).join(maskName(name)) : text;
-      };
+      const clean = (s: string) => this.clean(s, r.nameSealed);
       return {
         caseNo: r.caseNo,
         channelLabel: label(r.channelId),

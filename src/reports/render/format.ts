@@ -71,9 +71,8 @@ export function citySatisfactionRate(stats: CityStats): number | null {
  * otherwise the units' figures taken together (按时反馈 ÷ (已反馈 + 超期未反馈), as the
  * assessment defines it).
  */
-export function cityOnTimeRate(trend: MonthTrend[], units: UnitFigures[]): number | null {
-  const own = trend[trend.length - 1];
-  if (own) return own.onTimeRate;
+export function cityOnTimeRate(_trend: MonthTrend[], units: UnitFigures[]): number | null {
+  // The same formula as the units' own 按时办结率 (README, ASSESSMENT_FORMULAS), summed over units.
   const onTime = units.reduce((sum, u) => sum + u.onTime, 0);
   const settled = units.reduce((sum, u) => sum + u.finished + u.overdueOpen, 0);
   return ratio(onTime, settled);

@@ -78,7 +78,10 @@ describe('narrative of the sample 月报', () => {
     const s = doc.stats.satisfaction;
     expect(all).toContain('答复用时中位数为4个工作日');
     expect(all).toContain('90%的留言在9.5个工作日内答复');
-    expect(all).toContain(`按时办结率${fmtPercent(doc.trend[doc.trend.length - 1].onTimeRate)}`);
+    // The city's 按时办结率 is the units' formula over all units: Σ按时 ÷ Σ(已反馈 + 超期未反馈).
+    const u = doc.assessment.units;
+    const rate = u.reduce((n, x) => n + x.onTime, 0) / u.reduce((n, x) => n + x.finished + x.overdueOpen, 0);
+    expect(all).toContain(`按时办结率${fmtPercent(rate)}`);
     expect(all).toContain(`满意率${fmtPercent((s.satisfied + s.basicallySatisfied) / s.rated)}`);
   });
 
@@ -158,6 +161,8 @@ describe('null rates and thin data', () => {
     score: 0,
     rank: 1,
     overdueOpen: 0,
+    onTime: 0,
+    finished: 0,
   };
 
   test('no ratings, no replies, one unit with null rates: written as —/无', () => {
@@ -172,6 +177,8 @@ describe('null rates and thin data', () => {
       trend: [{ month: '2026-10', received: base.stats.received, replied: 0, onTimeRate: null }],
       assessment: { ...base.assessment, units: [nullUnit] },
       overdue: [],
+      overdueTotal: 0,
+      overdueByUnit: [],
       criticised: [],
     };
     const t = text(doc);

@@ -55,11 +55,19 @@ function scope(doc: ReportDocument): string {
   return doc.kind === 'special' ? '该专题' : '本月';
 }
 
+/** Whether a period is exactly one calendar month (only then is a month-on-month comparison fair). */
+export function isOneCalendarMonth(p: { from: string; to: string }): boolean {
+  if (!p.from.endsWith('-01') || p.from.slice(0, 7) !== p.to.slice(0, 7)) return false;
+  const [y, m] = p.from.split('-').map(Number);
+  return Number(p.to.slice(8, 10)) === new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
 /**
  * The month-on-month comparison: the period's own month is the trend's last element, the month
  * before it the previous one. Says so when there is no previous month or it had no message.
  */
 export function monthOnMonth(doc: ReportDocument): string {
+  if (!isOneCalendarMonth(doc.period)) return '（统计期间不是一个完整自然月，不作环比）';
   const previous = doc.trend[doc.trend.length - 2];
   if (!previous) return '暂无上月数据可供比较';
   const current = doc.stats.received;
@@ -188,18 +196,17 @@ function units(doc: ReportDocument): string {
 
 function overdueAndCriticism(doc: ReportDocument): string {
   const asOf = fmtInstantZh(doc.stats.asOf);
-  const overdue = doc.overdue;
+  const total = doc.overdueTotal ?? doc.overdue.length;
   let first: string;
-  if (overdue.length === 0) {
+  if (total === 0) {
     first = `截至${asOf}，无超期未办结留言`;
   } else {
-    const byUnit = new Map<string, number>();
-    for (const c of overdue) byUnit.set(c.unit, (byUnit.get(c.unit) ?? 0) + 1);
-    const detail = [...byUnit.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .map(([unit, count]) => `${unit}${fmtInt(count)}件`)
+    const byUnit = doc.overdueByUnit ?? [...doc.overdue.reduce((m, c) => m.set(c.unit, (m.get(c.unit) ?? 0) + 1), new Map<string, number>())].map(([unit, count]) => ({ unit, count }));
+    const detail = [...byUnit]
+      .sort((a, b) => b.count - a.count)
+      .map(({ unit, count }) => `${unit}${fmtInt(count)}件`)
       .join('、');
-    first = `截至${asOf}，超期未办结${fmtInt(overdue.length)}件（${detail}）`;
+    first = `截至${asOf}，超期未办结${fmtInt(total)}件（${detail}）`;
   }
   const approved = doc.criticised.filter((c) => c.decision === CRITICISM_APPROVED);
   const pending = doc.criticised.filter((c) => c.decision === CRITICISM_PENDING);

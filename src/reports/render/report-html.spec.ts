@@ -166,6 +166,8 @@ describe('edge cases', () => {
       stats: { ...base.stats, byChannel: [], byDay: [] },
       trend: [],
       overdue: [],
+      overdueTotal: 0,
+      overdueByUnit: [],
       criticised: [],
       representative: [],
     });

@@ -398,7 +398,7 @@ function overdueSection(doc: ReportDocument): string {
         );
   return (
     `<section class="overdue" id="overdue"><h2>${SECTION_HEADINGS[4]}</h2>` +
-    `<h3>（一）超期未办结（${esc(fmtInt(doc.overdue.length))}件）</h3>${overdue}` +
+    `<h3>（一）超期未办结（${esc(fmtInt(doc.overdueTotal ?? doc.overdue.length))}件${(doc.overdueTotal ?? 0) > doc.overdue.length ? `，下表列出超期最久的${esc(fmtInt(doc.overdue.length))}件` : ''}）</h3>${overdue}` +
     `<h3>（二）通报批评（经同意${esc(fmtInt(approved))}件）</h3>${criticised}` +
     '</section>'
   );

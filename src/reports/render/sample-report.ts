@@ -297,8 +297,16 @@ export function sampleReport(overrides: Partial<ReportDocument> = {}): ReportDoc
     trend,
     assessment: { period: { ...PERIOD }, asOf: AS_OF, units: sampleUnits(), formulas: ASSESSMENT_FORMULAS.map((f) => ({ ...f })) },
     overdue: OVERDUE.map((c) => ({ ...c })),
+    overdueTotal: OVERDUE.length,
+    overdueByUnit: [...OVERDUE.reduce((m, c) => m.set(c.unit, (m.get(c.unit) ?? 0) + 1), new Map<string, number>())].map(([unit, count]) => ({ unit, count })),
     criticised: CRITICISED.map((c) => ({ ...c })),
     representative: REPRESENTATIVE.map((c) => ({ ...c })),
   };
-  return { ...base, ...overrides };
+  const doc = { ...base, ...overrides };
+  // An overridden overdue list brings its own totals unless they are overridden too.
+  if (overrides.overdue && overrides.overdueTotal === undefined) doc.overdueTotal = overrides.overdue.length;
+  if (overrides.overdue && overrides.overdueByUnit === undefined) {
+    doc.overdueByUnit = [...overrides.overdue.reduce((m, c) => m.set(c.unit, (m.get(c.unit) ?? 0) + 1), new Map<string, number>())].map(([unit, count]) => ({ unit, count }));
+  }
+  return doc;
 }

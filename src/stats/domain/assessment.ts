@@ -26,6 +26,8 @@ export interface TimelineEvent {
 export interface CaseTimeline {
   caseNo: string;
   title: string;
+  /** The citizen's name, sealed: opened only to mask it where the title repeats it. */
+  nameSealed?: string | null;
   /** Ordered by time (then id). */
   events: TimelineEvent[];
 }
@@ -211,9 +213,14 @@ export class AssessmentBuilder {
   private readonly overdue: OverdueCase[] = [];
   private readonly criticised: CriticisedCase[] = [];
 
+  /**
+   * `overdueThrough`: the last day whose end has passed (the period's last day, or yesterday for a
+   * period that has not ended): a deadline on or before it and no feedback is overdue.
+   */
   constructor(
     private readonly period: Period,
     private readonly calendar: WorkdayCounter,
+    private readonly overdueThrough: string = period.to,
   ) {}
 
   add(t: CaseTimeline): void {
@@ -221,10 +228,10 @@ export class AssessmentBuilder {
     const inPeriod = (day: string) => day >= this.period.from && day <= this.period.to;
     for (const a of assignments) {
       const isOpen = !a.returned && a.finishedDay === null;
-      const overdue = isOpen && a.deadline !== null && a.deadline <= this.period.to;
+      const overdue = isOpen && a.deadline !== null && a.deadline <= this.overdueThrough;
       if (overdue && a === assignments[assignments.length - 1]) {
         this.overdue.push({
-          caseNo: a.caseNo, title: t.title, unit: a.unit, deadline: a.deadline!, workdaysOverdue: this.overdueDays(a.deadline!),
+          caseNo: a.caseNo, title: t.title, ...(t.nameSealed !== undefined ? { nameSealed: t.nameSealed } : {}), unit: a.unit, deadline: a.deadline!, workdaysOverdue: this.overdueDays(a.deadline!),
           reminders: a.reminders, reminderNotice: a.reminderNotice,
         });
       }
@@ -280,7 +287,7 @@ export class AssessmentBuilder {
 
   private overdueDays(deadline: string): number {
     try {
-      return this.calendar.workdaysBetween(deadline, this.period.to);
+      return this.calendar.workdaysBetween(deadline, this.overdueThrough);
     } catch {
       return 0; // a year the calendar does not cover: the case is still listed
     }

@@ -38,10 +38,13 @@ export function nextDay(day: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Every local date of the period, in order. */
+/** Every local date of the period, in order (years 1000–9998; at most 10 years of days). */
 export function daysOf(period: Period): string[] {
   const days: string[] = [];
-  for (let d = period.from; d <= period.to; d = nextDay(d)) days.push(d);
+  for (let d = period.from; d <= period.to && days.length < 3700; d = nextDay(d)) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) break;
+    days.push(d);
+  }
   return days;
 }
 

@@ -110,7 +110,10 @@ export interface Assessment {
 
 export interface OverdueCase {
   caseNo: string;
+  /** Personal data removed before it leaves the statistics service. */
   title: string;
+  /** Internal: the citizen's sealed name, used to mask the title, never sent out. */
+  nameSealed?: string | null;
   unit: string;
   deadline: string;
   workdaysOverdue: number;
@@ -162,7 +165,10 @@ export interface ReportDocument {
   /** The months before the period (oldest first) and the period's own month last. */
   trend: MonthTrend[];
   assessment: Assessment;
+  /** The longest-overdue cases (at most 200; `overdueByUnit` and `overdueTotal` count them all). */
   overdue: OverdueCase[];
+  overdueTotal: number;
+  overdueByUnit: { unit: string; count: number }[];
   criticised: CriticisedCase[];
   representative: RepresentativeCase[];
 }
