@@ -26,6 +26,8 @@ const PUBLIC_ROUTES = [
   'GET /metrics', // declared public, checks its own scrape token or a staff sign-in (tested below)
   'GET /console/login',
   'POST /console/login',
+  'GET /public', // 舆论监督: public, replied cases only, personal data removed
+  'GET /public/:caseNo',
 ].sort();
 
 describe('auth, roles and personal data', () => {

@@ -1,0 +1,753 @@
+/**
+ * `npm run bench:stats`: the statistics and the 月报 on a store of `BENCH_STATS_CASES` cases
+ * (default 1,000,000), on this machine, in one run.
+ *
+ *   1. Database `liuyan_bench_stats` (the only name this bench accepts) is dropped and created;
+ *      the built hub (`dist/src/main.js`) is started once to migrate it and seed the channel
+ *      registry and the administrator, then stopped.
+ *   2. The cases are seeded with SQL while the hub is stopped (bench/stats-seed.ts), then
+ *      VACUUM ANALYZE. Seeding time and sizes are recorded.
+ *   3. The hub is started again; over HTTP, signed in as the administrator, each question is
+ *      asked BENCH_STATS_REPEAT (3) times: /api/v1/stats for a month, a quarter and a year,
+ *      /api/v1/stats/units for the month, the month with keyword=电梯; then the 月报 of 2026-10
+ *      (POST, poll until done), as often. Peak RSS of the hub's processes from /proc.
+ *   4. EXPLAIN (ANALYZE, BUFFERS) of the statistics' SQL for the month (and the year's cohort),
+ *      taken from StatsRepository itself (see capturedSql), so the plans are of the SQL the hub
+ *      runs today.
+ *   5. Independent counts in plain SQL against the hub's figures for the month.
+ *   6. One markdown table to stdout and to docs/benchmarks.md (the block between
+ *      `<!-- bench-stats:begin -->` and `<!-- bench-stats:end -->`).
+ *
+ * Cleans up at the end, on error and on Ctrl-C: the hub is stopped, Redis database 11 flushed,
+ * the database dropped (BENCH_KEEP_DB=1 keeps it for inspection).
+ *
+ * Settings: BENCH_STATS_CASES (1000000), BENCH_STATS_CHUNK (100000), BENCH_STATS_REPEAT (3),
+ * BENCH_STATS_HUB_ROLES (api,worker; empty = the default API + forked worker), BENCH_KEEP_DB=1.
+ */
+process.env.TZ = 'Asia/Shanghai'; // as the hub: the calendar package reads dates in local time
+import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { StatsRepository } from '../src/stats/stats.repository';
+import { Child, installExitHandlers, sleep, startChild, stopAll } from './children';
+import { cpuGroups, CpuShares, formatCpu, startCpu } from './cpu';
+import { createDatabase, dropDatabase, flushRedisDb, redisVersion, serverDescription } from './db';
+import { describeMachine, Machine } from './machine';
+import { renderMachine } from './report';
+import { seedStats, SeedResult, TZ } from './stats-seed';
+
+const DATABASE = 'liuyan_bench_stats';
+const REDIS_DB = 11;
+const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN = { username: 'bench-admin', password: 'bench-stats-admin-password' };
+/** A fixed key (not secret: bench data only), so the seed's sealed names open in the hub. */
+const DATA_KEY = createHash('sha256').update('liuyan bench stats data key').digest();
+const JWT_SECRET = 'liuyan-bench-stats-jwt-secret-0123456789';
+const BEGIN = '<!-- bench-stats:begin (written by `npm run bench:stats`; edits inside this block are overwritten) -->';
+const BEGIN_PREFIX = '<!-- bench-stats:begin';
+const END = '<!-- bench-stats:end -->';
+const HEADING = '## Statistics and reports on 1,000,000 cases';
+
+const MONTH = { from: '2026-10-01', to: '2026-10-31' };
+const QUARTER = { from: '2026-07-01', to: '2026-09-30' };
+const YEAR = { from: '2025-01-01', to: '2025-12-31' };
+const REPORT_MONTH = '2026-10';
+const KEYWORD = '电梯';
+
+/** The one database this bench creates and drops. */
+function benchDatabase(name: string): string {
+  if (name !== DATABASE) throw new Error(`refusing to use database "${name}": the statistics bench uses ${DATABASE} only`);
+  return name;
+}
+
+function intEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  return n;
+}
+
+const root = resolve(__dirname, '..', '..');
+const settings = {
+  cases: intEnv('BENCH_STATS_CASES', 1_000_000, 1_000, 5_000_000),
+  chunk: intEnv('BENCH_STATS_CHUNK', 100_000, 1_000, 1_000_000),
+  repeat: intEnv('BENCH_STATS_REPEAT', 3, 1, 20),
+  roles: process.env.BENCH_STATS_HUB_ROLES ?? 'api,worker',
+  keepDatabase: process.env.BENCH_KEEP_DB === '1',
+  docsFile: resolve(root, 'docs', 'benchmarks.md'),
+};
+const dbName = benchDatabase(DATABASE);
+const dbUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
+
+function log(message: string): void {
+  process.stderr.write(`[bench:stats ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function withDb<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: dbUrl, application_name: 'bench-stats' });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hub
+
+function startHub(port: number, phase: string): Child {
+  const main = resolve(root, 'dist', 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (npm run bench:stats does)`);
+  return startChild(`hub:${phase}`, main, {
+    PORT: String(port),
+    DATABASE_URL: dbUrl,
+    REDIS_URL: `redis://127.0.0.1:6379/${REDIS_DB}`,
+    ...(settings.roles ? { HUB_ROLES: settings.roles } : {}),
+    HUB_ADMIN_USERNAME: ADMIN.username,
+    HUB_ADMIN_PASSWORD: ADMIN.password,
+    HUB_DATA_KEY: DATA_KEY.toString('base64'),
+    HUB_JWT_SECRET: JWT_SECRET,
+    HUB_RATE_LIMIT: '0',
+    HUB_ACCESS_LOG: 'false',
+    HUB_LOG_LEVEL: 'warn',
+  });
+}
+
+class Api {
+  private token = '';
+  constructor(private readonly base: string) {}
+
+  async login(): Promise<void> {
+    const res = await fetch(`${this.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const body = (await res.json()) as { accessToken?: string };
+    if (res.status !== 200 && res.status !== 201) throw new Error(`login answered ${res.status}: ${JSON.stringify(body)}`);
+    if (!body.accessToken) throw new Error('login gave no token');
+    this.token = body.accessToken;
+  }
+
+  async request(method: string, path: string): Promise<{ status: number; bytes: number; text: string; buffer: Buffer }> {
+    const res = await fetch(`${this.base}${path}`, { method, headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(15 * 60_000) });
+    const buffer = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, bytes: buffer.length, text: buffer.toString('utf8'), buffer };
+  }
+
+  async json<T>(method: string, path: string, expect: number[] = [200]): Promise<{ body: T; bytes: number }> {
+    const r = await this.request(method, path);
+    if (!expect.includes(r.status)) throw new Error(`${method} ${path} answered ${r.status}: ${r.text.slice(0, 500)}`);
+    return { body: JSON.parse(r.text) as T, bytes: r.bytes };
+  }
+}
+
+/** The hub's processes: the one started, the node processes it forked, and Chromium under them. */
+function descendants(pid: number): { pid: number; comm: string }[] {
+  const parent = new Map<number, number>();
+  const comm = new Map<number, string>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const close = text.lastIndexOf(')');
+      parent.set(Number(name), Number(text.slice(close + 2).split(' ')[1]));
+      comm.set(Number(name), text.slice(text.indexOf('(') + 1, close));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: { pid: number; comm: string }[] = [];
+  const walk = (p: number) => {
+    for (const [child, pp] of parent) {
+      if (pp !== p) continue;
+      out.push({ pid: child, comm: comm.get(child) ?? '?' });
+      walk(child);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface Memory {
+  /** Peak RSS (VmHWM) of the hub process, MiB. */
+  hub: number;
+  /** Peak RSS of each node process the hub forked (the worker when HUB_ROLES is unset). */
+  forked: number[];
+  /** Chromium (the PDF renderer): processes, sum of their current RSS and of their peaks (an upper bound: pages are shared). */
+  chromium: { processes: number; rssMiB: number; peakSumMiB: number };
+}
+
+function memory(hub: Child): Memory {
+  const pid = hub.proc.pid!;
+  const mib = (kb: number) => Math.round(kb / 1024);
+  const kids = descendants(pid);
+  const nodes = kids.filter((k) => k.comm === 'node' || k.comm === 'MainThread');
+  const chrome = kids.filter((k) => /chrom/i.test(k.comm));
+  return {
+    hub: mib(statusKb(pid, 'VmHWM')),
+    forked: nodes.map((k) => mib(statusKb(k.pid, 'VmHWM'))),
+    chromium: {
+      processes: chrome.length,
+      rssMiB: mib(chrome.reduce((s, k) => s + statusKb(k.pid, 'VmRSS'), 0)),
+      peakSumMiB: mib(chrome.reduce((s, k) => s + statusKb(k.pid, 'VmHWM'), 0)),
+    },
+  };
+}
+
+function describeMemory(m: Memory): string {
+  const forked = m.forked.length ? `; forked worker ${m.forked.map((x) => `${x} MiB`).join(', ')}` : '';
+  const chrome = m.chromium.processes ? `; Chromium ${m.chromium.processes} processes, RSS now ${m.chromium.rssMiB} MiB (sum of their peaks ${m.chromium.peakSumMiB} MiB)` : '';
+  return `hub process ${m.hub} MiB${forked}${chrome}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+interface Timing {
+  label: string;
+  path: string;
+  seconds: number[];
+  bytes: number;
+  cohort?: string;
+  cpu: CpuShares;
+  note?: string;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function hubCpuGroups(hub: Child) {
+  const pid = hub.proc.pid;
+  return cpuGroups([
+    { label: 'hub', match: (p) => p.pgrp === pid },
+    { label: 'chromium', match: (p) => /chrom/i.test(p.comm) && p.pgrp !== pid },
+  ]).filter((g) => g.label !== 'redis');
+}
+
+async function measure<T>(api: Api, hub: Child, label: string, path: string, describe?: (body: T) => string): Promise<{ timing: Timing; body: T }> {
+  const seconds: number[] = [];
+  let body: T | undefined;
+  let bytes = 0;
+  const stop = startCpu(hubCpuGroups(hub));
+  for (let i = 0; i < settings.repeat; i++) {
+    const t0 = performance.now();
+    const r = await api.json<T>('GET', path);
+    seconds.push((performance.now() - t0) / 1000);
+    body = r.body;
+    bytes = r.bytes;
+  }
+  const cpu = stop();
+  log(`${label}: ${seconds.map((s) => s.toFixed(2)).join(' / ')} s`);
+  return { timing: { label, path, seconds, bytes, cpu, cohort: describe?.(body as T) }, body: body as T };
+}
+
+interface ReportMeta {
+  id: string;
+  status: string;
+  progress: { step?: string; cases?: number };
+  startedAt: string | null;
+  finishedAt: string | null;
+  pdfPages: number | null;
+  summary: string | null;
+  error: string | null;
+  attempts: number;
+}
+
+interface ReportRun {
+  wallSeconds: number;
+  generationSeconds: number;
+  steps: { step: string; seconds: number }[];
+  pages: number;
+  pdfBytes: number;
+  summary: string;
+}
+
+async function monthlyReport(api: Api): Promise<ReportRun> {
+  const t0 = performance.now();
+  const { body: row } = await api.json<ReportMeta>('POST', `/api/v1/reports/monthly/${REPORT_MONTH}`, [202]);
+  const steps: { step: string; at: number }[] = [];
+  let meta: ReportMeta = row;
+  const deadline = Date.now() + 30 * 60_000;
+  for (;;) {
+    const { body } = await api.json<ReportMeta>('GET', `/api/v1/reports/${row.id}`);
+    meta = body;
+    const step = meta.progress?.step ?? meta.status;
+    if (steps.length === 0 || steps[steps.length - 1].step !== step) steps.push({ step, at: performance.now() });
+    if (meta.status === 'done' || meta.status === 'failed') break;
+    if (Date.now() > deadline) throw new Error(`report ${row.id} not done after 30 min (status ${meta.status}, ${step})`);
+    await sleep(200);
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  if (meta.status !== 'done') throw new Error(`report ${row.id} failed: ${meta.error}`);
+  const pdf = await api.request('GET', `/api/v1/reports/${row.id}/pdf`);
+  if (pdf.status !== 200) throw new Error(`the PDF of report ${row.id} answered ${pdf.status}`);
+  const generationSeconds = (Date.parse(meta.finishedAt!) - Date.parse(meta.startedAt!)) / 1000;
+  const end = performance.now();
+  return {
+    wallSeconds,
+    generationSeconds,
+    // Seen by polling every 200 ms: how long each step was the current one.
+    steps: steps.map((s, i) => ({ step: s.step, seconds: ((steps[i + 1]?.at ?? end) - s.at) / 1000 })).filter((s) => s.step !== 'done' && s.step !== '完成'),
+    pages: meta.pdfPages ?? 0,
+    pdfBytes: pdf.bytes,
+    summary: meta.summary ?? '',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The SQL the hub runs, and its plans
+
+interface CapturedSql {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * The statistics' SQL exactly as StatsRepository builds it today: the repository is given a
+ * stand-in DataSource that records the text and parameters of the query it streams (cohort,
+ * timelines) or runs (trend, representative) and returns no rows. Nothing is copied, so the
+ * plans below follow any change to src/stats/stats.repository.ts.
+ */
+async function capturedSql(kind: 'cohort' | 'timelines' | 'trend' | 'representative', period: { from: string; to: string }): Promise<CapturedSql> {
+  let captured: CapturedSql | undefined;
+  const client = {
+    // Plain strings are the stream's own statements (BEGIN READ ONLY, SET LOCAL …, ROLLBACK).
+    query(q: string | { cursor?: { text: string; values: unknown[] } }) {
+      if (typeof q === 'string' || !q.cursor) return Promise.resolve({ rows: [], rowCount: 0 });
+      captured = { text: q.cursor.text, values: q.cursor.values ?? [] };
+      return { [Symbol.asyncIterator]: async function* () {}, destroy() {}, readableEnded: true };
+    },
+    release() {},
+  };
+  const db = {
+    driver: { master: { connect: async () => client } },
+    query: async (text: string, values: unknown[]) => {
+      captured = { text, values };
+      return [];
+    },
+  } as unknown as DataSource;
+  const repo = new StatsRepository(db);
+  if (kind === 'cohort') for await (const _ of repo.cohort(period, {}, TZ)) void _;
+  else if (kind === 'timelines') for await (const _ of repo.timelines(period, {}, TZ)) void _;
+  else if (kind === 'trend') {
+    const last = period.to.slice(0, 7); // six months ending with the period
+    const d = new Date(`${last}-01T00:00:00Z`);
+    d.setUTCMonth(d.getUTCMonth() - 5);
+    await repo.trend(d.toISOString().slice(0, 7), period, {}, TZ);
+  } else await repo.representative(period, {}, TZ, 3);
+  if (!captured) throw new Error(`StatsRepository.${kind} ran no query`);
+  return captured;
+}
+
+interface Plan {
+  label: string;
+  lines: string[];
+  executionMs: number;
+  summary: string;
+}
+
+/** Node lines (with their actual rows and time) down to a depth, plus buffers, sorts and JIT. */
+function keyPlanLines(lines: string[], maxLines = 28): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    const depth = line.search(/\S/);
+    const isNode = line.includes('->') || depth === 0 || /^\s*(CTE \w+|InitPlan|SubPlan)/.test(line);
+    const interesting = /Sort Method|Buffers: shared|Index Cond|Filter:|Rows Removed|JIT:|Timing:|Functions:|Execution Time|Planning Time|Workers Launched|Heap Fetches|Batches/.test(line);
+    if (!(isNode && depth <= 30) && !(interesting && depth <= 36)) continue;
+    out.push(line.replace(/\(cost=[^)]*\)\s*/, '').replace(/\s+$/, ''));
+  }
+  if (out.length <= maxLines) return out;
+  const tail = out.filter((l) => /Execution Time|Planning Time|JIT:|Timing:/.test(l));
+  return [...out.slice(0, maxLines - tail.length - 1), '   …', ...tail];
+}
+
+function planSummary(lines: string[]): string {
+  const text = lines.join('\n');
+  const indexes = [...new Set([...text.matchAll(/(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)/g)].map((m) => m[1]))];
+  const seq = [...new Set([...text.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]))];
+  const disk = [...text.matchAll(/Sort Method: external merge\s+Disk: (\d+)kB/g)].map((m) => Number(m[1]));
+  const jit = /Timing: Generation [\d.]+ ms, Inlining [\d.]+ ms, Optimization [\d.]+ ms, Emission [\d.]+ ms, Total ([\d.]+) ms/.exec(text);
+  const parts = [
+    indexes.length ? `indexes ${indexes.join(', ')}` : 'no index',
+    seq.length ? `seq scan of ${seq.join(', ')}` : undefined,
+    disk.length ? `sorts spilled ${Math.round(disk.reduce((s, x) => s + x, 0) / 1024)} MiB to disk` : undefined,
+    jit ? `JIT ${Math.round(Number(jit[1]))} ms` : undefined,
+  ];
+  return parts.filter(Boolean).join('; ');
+}
+
+async function explain(label: string, q: CapturedSql): Promise<Plan> {
+  return withDb(async (c) => {
+    const t0 = performance.now();
+    const { rows } = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${q.text}`, q.values);
+    const lines = rows.map((r) => r['QUERY PLAN']);
+    const ms = Number(/Execution Time: ([\d.]+) ms/.exec(lines.join('\n'))?.[1] ?? performance.now() - t0);
+    log(`EXPLAIN ${label}: ${(ms / 1000).toFixed(2)} s\n${lines.join('\n')}`);
+    return { label, lines: keyPlanLines(lines), executionMs: ms, summary: planSummary(lines) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sizes and independent counts
+
+interface Sizes {
+  database: number;
+  tables: { name: string; rows: number; heap: number; indexes: number; indexList: { name: string; bytes: number }[] }[];
+}
+
+async function sizes(): Promise<Sizes> {
+  return withDb(async (c) => {
+    const database = Number((await c.query(`SELECT pg_database_size(current_database()) AS b`)).rows[0].b);
+    const tables: Sizes['tables'] = [];
+    for (const name of ['cases', 'case_event', 'inbound_message']) {
+      const r = (await c.query(`SELECT pg_table_size($1::regclass) AS heap, pg_indexes_size($1::regclass) AS idx, (SELECT reltuples FROM pg_class WHERE oid = $1::regclass) AS n`, [name])).rows[0];
+      const list = (await c.query(
+        `SELECT i.relname AS name, pg_relation_size(i.oid) AS bytes FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = $1::regclass ORDER BY 2 DESC`,
+        [name],
+      )).rows.map((x: { name: string; bytes: string }) => ({ name: x.name, bytes: Number(x.bytes) }));
+      tables.push({ name, rows: Math.round(Number(r.n)), heap: Number(r.heap), indexes: Number(r.idx), indexList: list });
+    }
+    return { database, tables };
+  });
+}
+
+const mib = (b: number) => `${(b / 1024 / 1024).toLocaleString('en-US', { maximumFractionDigits: 0 })} MiB`;
+
+/** The month's figures counted another way (EXISTS per case / per assignment), to compare with the hub's. */
+async function independentCounts(period: { from: string; to: string }): Promise<Record<string, number>> {
+  return withDb(async (c) => {
+    await c.query(`SET jit = off`);
+    const b = `(SELECT ($1::date)::timestamp AT TIME ZONE '${TZ}' AS t0, ($2::date + 1)::timestamp AT TIME ZONE '${TZ}' AS t1)`;
+    const ev = (types: string) => `EXISTS (SELECT 1 FROM case_event e WHERE e.case_id = c.id AND e.type IN (${types}) AND e.at < b.t1)`;
+    const [city] = (await c.query(
+      `SELECT count(*) AS received,
+              count(*) FILTER (WHERE ${ev("'accept'")}) AS accepted,
+              count(*) FILTER (WHERE ${ev("'decline'")}) AS declined,
+              count(*) FILTER (WHERE ${ev("'refer'")}) AS referred,
+              count(*) FILTER (WHERE ${ev("'transfer', 'coordinate'")}) AS transferred,
+              count(*) FILTER (WHERE ${ev("'reply'")}) AS replied,
+              count(*) FILTER (WHERE ${ev("'close', 'rate_satisfied'")}) AS closed,
+              count(*) FILTER (WHERE ${ev("'archive'")}) AS archived,
+              count(*) FILTER (WHERE c.duplicate_of IS NOT NULL) AS duplicates,
+              count(*) FILTER (WHERE ${ev("'rate_satisfied', 'rate_unsatisfied'")}) AS rated,
+              count(*) FILTER (WHERE c.title ILIKE '%${KEYWORD}%' OR c.content ILIKE '%${KEYWORD}%') AS "keywordReceived",
+              count(*) FILTER (WHERE NOT ${ev("'accept'")} AND c.category IS NOT NULL) AS "neverAcceptedWithCitizenCategory"
+         FROM ${b} b CROSS JOIN cases c WHERE c.received_at >= b.t0 AND c.received_at < b.t1`,
+      [period.from, period.to],
+    )).rows;
+    // Assignments started in the period, each with the step that ended it (return, feedback) before the period's end.
+    const [units] = (await c.query(
+      `WITH a AS (
+         SELECT e.case_id, e.at, e.id, nx.type AS ended_by, (nx.data ->> 'onTime')::boolean AS on_time,
+                coalesce(dx.deadline, e.data ->> 'deadline') AS deadline
+           FROM ${b} b CROSS JOIN case_event e
+           LEFT JOIN LATERAL (SELECT x.type, x.data FROM case_event x
+                               WHERE x.case_id = e.case_id AND (x.at, x.id) > (e.at, e.id) AND x.at < b.t1
+                                 AND x.type IN ('return', 'submit_feedback', 'transfer', 'coordinate')
+                               ORDER BY x.at, x.id LIMIT 1) nx ON true
+           LEFT JOIN LATERAL (SELECT d.data ->> 'deadline' AS deadline FROM case_event d
+                               WHERE d.case_id = e.case_id AND d.type = 'decide_extension' AND (d.data ->> 'approved')::boolean
+                                 AND (d.at, d.id) > (e.at, e.id) AND d.at < b.t1
+                               ORDER BY d.at DESC, d.id DESC LIMIT 1) dx ON true
+          WHERE e.type IN ('transfer', 'coordinate') AND e.at >= b.t0 AND e.at < b.t1)
+       SELECT count(*) AS assignments,
+              count(*) FILTER (WHERE ended_by = 'return') AS returned,
+              count(*) FILTER (WHERE ended_by = 'submit_feedback') AS finished,
+              count(*) FILTER (WHERE ended_by = 'submit_feedback' AND on_time) AS "onTime",
+              count(*) FILTER (WHERE ended_by IS NULL AND deadline::date <= $2::date) AS "overdueOpen"
+         FROM a`,
+      [period.from, period.to],
+    )).rows;
+    const [acts] = (await c.query(
+      `SELECT count(*) FILTER (WHERE type = 'remind') AS reminders,
+              count(*) FILTER (WHERE type = 'issue_reminder_notice') AS "reminderNotices",
+              count(*) FILTER (WHERE type = 'propose_criticism') AS "criticismsProposed",
+              count(*) FILTER (WHERE type = 'decide_criticism' AND (data ->> 'approved')::boolean) AS criticisms,
+              count(*) FILTER (WHERE type = 'refer_to_supervision') AS "supervisionReferrals",
+              count(*) FILTER (WHERE type = 'request_extension') AS "extensionsRequested",
+              count(*) FILTER (WHERE type = 'decide_extension' AND (data ->> 'approved')::boolean) AS "extensionsApproved"
+         FROM ${b} b CROSS JOIN case_event e WHERE e.at >= b.t0 AND e.at < b.t1`,
+      [period.from, period.to],
+    )).rows;
+    // Open at the end of the period and past the deadline in force: every case, whenever it was transferred.
+    const [open] = (await c.query(
+      `WITH last AS (
+         SELECT DISTINCT ON (e.case_id) e.case_id, e.at, e.id, e.data ->> 'deadline' AS deadline
+           FROM ${b} b CROSS JOIN case_event e
+          WHERE e.type IN ('transfer', 'coordinate') AND e.at < b.t1
+          ORDER BY e.case_id, e.at DESC, e.id DESC)
+       SELECT count(*) AS "overdueCases",
+              count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM case_event w WHERE w.case_id = l.case_id
+                                 AND w.type IN ('transfer', 'coordinate', 'return', 'request_extension', 'decide_extension', 'remind', 'issue_reminder_notice',
+                                                'propose_criticism', 'decide_criticism', 'refer_to_supervision', 'submit_feedback')
+                                 AND w.at >= b.t0 - interval '90 days' AND w.at < b.t1)) AS "overdueCasesWithoutActIn90Days"
+         FROM ${b} b CROSS JOIN last l
+        WHERE NOT EXISTS (SELECT 1 FROM case_event x WHERE x.case_id = l.case_id AND (x.at, x.id) > (l.at, l.id) AND x.at < b.t1 AND x.type IN ('return', 'submit_feedback'))
+          AND coalesce((SELECT d.data ->> 'deadline' FROM case_event d WHERE d.case_id = l.case_id AND d.type = 'decide_extension' AND (d.data ->> 'approved')::boolean
+                          AND (d.at, d.id) > (l.at, l.id) AND d.at < b.t1 ORDER BY d.at DESC, d.id DESC LIMIT 1), l.deadline)::date <= $2::date`,
+      [period.from, period.to],
+    )).rows;
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries({ ...city, ...units, ...acts, ...open })) out[k] = Number(v);
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+interface CityBody {
+  received: number;
+  accepted: number;
+  declined: number;
+  referred: number;
+  transferred: number;
+  replied: number;
+  closed: number;
+  archived: number;
+  duplicates: number;
+  byCategory: { key: string; count: number }[];
+  satisfaction: { rated: number };
+  replyWorkdays: { median: number | null; p90: number | null; mean: number | null };
+}
+
+interface UnitsBody {
+  assessment: { units: Record<string, number | string | null>[] };
+  overdue: unknown[];
+  criticised: unknown[];
+}
+
+function comparison(city: CityBody, units: UnitsBody, keywordCity: CityBody, sql: Record<string, number>): { rows: string[]; mismatches: string[] } {
+  const sum = (k: string) => units.assessment.units.reduce((s, u) => s + Number(u[k] ?? 0), 0);
+  const pairs: [string, number, number][] = [
+    ['received', city.received, sql.received],
+    ['accepted', city.accepted, sql.accepted],
+    ['declined', city.declined, sql.declined],
+    ['referred', city.referred, sql.referred],
+    ['transferred (cases)', city.transferred, sql.transferred],
+    ['replied', city.replied, sql.replied],
+    ['closed', city.closed, sql.closed],
+    ['archived', city.archived, sql.archived],
+    ['duplicates', city.duplicates, sql.duplicates],
+    ['rated', city.satisfaction.rated, sql.rated],
+    [`keyword=${KEYWORD}: received`, keywordCity.received, sql.keywordReceived],
+    ['units: transferred (assignments)', sum('transferred'), sql.assignments],
+    ['units: returned', sum('returned'), sql.returned],
+    ['units: finished', sum('finished'), sql.finished],
+    ['units: on time', sum('onTime'), sql.onTime],
+    ['units: overdue open (started in period)', sum('overdueOpen'), sql.overdueOpen],
+    ['units: reminders', sum('reminders'), sql.reminders],
+    ['units: reminder notices', sum('reminderNotices'), sql.reminderNotices],
+    ['units: criticisms proposed', sum('criticismsProposed'), sql.criticismsProposed],
+    ['units: criticisms', sum('criticisms'), sql.criticisms],
+    ['units: supervision referrals', sum('supervisionReferrals'), sql.supervisionReferrals],
+    ['units: extensions requested', sum('extensionsRequested'), sql.extensionsRequested],
+    ['units: extensions approved', sum('extensionsApproved'), sql.extensionsApproved],
+    ['overdue list (open, past the deadline at the end of the period)', units.overdue.length, sql.overdueCases],
+  ];
+  const rows = ['| Figure (2026-10) | Hub | Plain SQL | |', '|---|---:|---:|---|'];
+  const mismatches: string[] = [];
+  for (const [name, hub, plain] of pairs) {
+    const ok = hub === plain;
+    if (!ok) mismatches.push(`${name}: hub ${hub}, SQL ${plain}`);
+    rows.push(`| ${name} | ${hub.toLocaleString('en-US')} | ${Number.isNaN(plain) ? '' : plain.toLocaleString('en-US')} | ${ok ? '=' : '**≠**'} |`);
+  }
+  return { rows, mismatches };
+}
+
+function timingTable(timings: Timing[], reports: ReportRun[]): string {
+  const s = (x: number) => x.toFixed(2);
+  const lines = [
+    `| Measurement | Cohort | 1st s | min s | median s | Response | CPU % of one core (over the ${settings.repeat} runs) |`,
+    '|---|---|---:|---:|---:|---:|---|',
+  ];
+  for (const t of timings) {
+    lines.push(`| ${t.label} | ${t.cohort ?? ''} | ${s(t.seconds[0])} | ${s(Math.min(...t.seconds))} | ${s(median(t.seconds))} | ${(t.bytes / 1024).toFixed(0)} KiB | ${formatCpu(t.cpu)} |`);
+  }
+  if (reports.length) {
+    const wall = reports.map((r) => r.wallSeconds);
+    const gen = reports.map((r) => r.generationSeconds);
+    const r0 = reports[reports.length - 1];
+    lines.push(`| 月报 ${REPORT_MONTH}: request → done (POST, poll every 200 ms) | ${r0.summary.match(/收到留言 (\d+) 件/)?.[1] ?? '?'} cases | ${s(wall[0])} | ${s(Math.min(...wall))} | ${s(median(wall))} | PDF ${r0.pages} pages, ${(r0.pdfBytes / 1024).toFixed(0)} KiB | |`);
+    lines.push(`| 月报 ${REPORT_MONTH}: startedAt → finishedAt | | ${s(gen[0])} | ${s(Math.min(...gen))} | ${s(median(gen))} | | |`);
+  }
+  return lines.join('\n');
+}
+
+function writeDoc(block: string): void {
+  const file = settings.docsFile;
+  mkdirSync(dirname(file), { recursive: true });
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const b = text.indexOf(BEGIN_PREFIX);
+  const e = text.indexOf(END);
+  if (b === -1 || e === -1 || e < b) {
+    text = `${text.trimEnd()}\n\n${text.includes(HEADING) ? '' : `${HEADING}\n\n`}${BEGIN}\n${END}\n`;
+  }
+  const b2 = text.indexOf(BEGIN_PREFIX);
+  const e2 = text.indexOf(END) + END.length;
+  writeFileSync(file, text.slice(0, b2) + block + text.slice(e2));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function cleanUp(): Promise<void> {
+  await stopAll();
+  await flushRedisDb('127.0.0.1', 6379, REDIS_DB).catch(() => undefined);
+  if (!settings.keepDatabase) await dropDatabase(PG_ADMIN_URL, dbName).catch(() => undefined);
+}
+
+async function main(): Promise<void> {
+  installExitHandlers(cleanUp);
+  const started = Date.now();
+  const machine: Machine = describeMachine({ postgres: await serverDescription(PG_ADMIN_URL), redis: await redisVersion('127.0.0.1', 6379) });
+  log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}; ${settings.cases.toLocaleString('en-US')} cases`);
+
+  // 1. A fresh database, migrated by the hub itself.
+  log(`creating database ${dbName}; flushing Redis database ${REDIS_DB}`);
+  await createDatabase(PG_ADMIN_URL, dbName);
+  await flushRedisDb('127.0.0.1', 6379, REDIS_DB);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let hub = startHub(port, 'migrate');
+  await hub.readyHttp(`${base}/health`, 120_000);
+  await hub.stop();
+  log('hub migrated the database and stopped');
+
+  // 2. Seed with SQL while the hub is stopped.
+  const seed: SeedResult = await seedStats({ dbUrl, cases: settings.cases, chunk: settings.chunk, dataKey: DATA_KEY, log });
+  // The scheduler requests last month's 月报 by itself a few seconds after boot (its unique row per
+  // month); a placeholder row keeps it from generating one while the bench measures.
+  await withDb((c) =>
+    c.query(
+      `INSERT INTO report (kind, month, period_from, period_to, title, filter, status, requested_by, requested_at, error)
+       VALUES ('monthly', $1, $2, $3, 'bench placeholder', '{}', 'failed', 'system', now(), 'placeholder: the statistics bench requests this month itself')`,
+      [REPORT_MONTH, MONTH.from, MONTH.to],
+    ),
+  );
+  const size = await sizes();
+  log(`seeded ${seed.cases.toLocaleString('en-US')} cases, ${seed.events.toLocaleString('en-US')} events in ${seed.insertSeconds.toFixed(0)} s (+ VACUUM ANALYZE ${seed.vacuumAnalyzeSeconds.toFixed(0)} s); database ${mib(size.database)}`);
+
+  // 3. Measure over HTTP.
+  hub = startHub(port, 'measure');
+  await hub.readyHttp(`${base}/health`, 120_000);
+  const api = new Api(base);
+  await api.login();
+  const q = (p: { from: string; to: string }, extra = '') => `from=${p.from}&to=${p.to}${extra}`;
+  const cohort = (b: CityBody) => `${b.received.toLocaleString('en-US')} cases`;
+  const timings: Timing[] = [];
+  const month = await measure<CityBody>(api, hub, `GET /api/v1/stats, month ${MONTH.from}…${MONTH.to}`, `/api/v1/stats?${q(MONTH)}`, cohort);
+  timings.push(month.timing);
+  timings.push((await measure<CityBody>(api, hub, `GET /api/v1/stats, quarter ${QUARTER.from}…${QUARTER.to}`, `/api/v1/stats?${q(QUARTER)}`, cohort)).timing);
+  timings.push((await measure<CityBody>(api, hub, `GET /api/v1/stats, year ${YEAR.from}…${YEAR.to}`, `/api/v1/stats?${q(YEAR)}`, cohort)).timing);
+  const units = await measure<UnitsBody>(api, hub, `GET /api/v1/stats/units, month`, `/api/v1/stats/units?${q(MONTH)}`, (b) => `${b.assessment.units.length} units, ${b.overdue.length} overdue`);
+  timings.push(units.timing);
+  const keyword = await measure<CityBody>(api, hub, `GET /api/v1/stats, month, keyword=${KEYWORD}`, `/api/v1/stats?${q(MONTH, `&keyword=${encodeURIComponent(KEYWORD)}`)}`, cohort);
+  timings.push(keyword.timing);
+  const memoryAfterStats = memory(hub);
+  log(`peak RSS after the statistics: ${describeMemory(memoryAfterStats)}`);
+
+  const reports: ReportRun[] = [];
+  const reportCpu = startCpu(hubCpuGroups(hub));
+  for (let i = 0; i < settings.repeat; i++) {
+    const r = await monthlyReport(api);
+    log(`月报 ${REPORT_MONTH}: ${r.wallSeconds.toFixed(1)} s to done (generation ${r.generationSeconds.toFixed(1)} s; ${r.steps.map((s) => `${s.step} ${s.seconds.toFixed(1)} s`).join(', ')}); ${r.pages} pages, ${(r.pdfBytes / 1024).toFixed(0)} KiB`);
+    reports.push(r);
+  }
+  const reportCpuShares = reportCpu();
+  const memoryAfterReports = memory(hub);
+  log(`peak RSS after the reports: ${describeMemory(memoryAfterReports)}`);
+
+  // 4. Plans of the SQL the hub ran (the hub is idle now).
+  const plans: Plan[] = [];
+  plans.push(await explain('cohort, month', await capturedSql('cohort', MONTH)));
+  plans.push(await explain('timelines, month', await capturedSql('timelines', MONTH)));
+  plans.push(await explain('cohort, year', await capturedSql('cohort', YEAR)));
+  plans.push(await explain('trend (6 months), 月报', await capturedSql('trend', MONTH)));
+  plans.push(await explain('representative cases, 月报', await capturedSql('representative', MONTH)));
+
+  // 5. The hub's figures against plain SQL.
+  const counts = await independentCounts(MONTH);
+  const compared = comparison(month.body, units.body, keyword.body, counts);
+  for (const m of compared.mismatches) log(`MISMATCH ${m}`);
+
+  await hub.stop();
+  await cleanUp();
+
+  // 6. Output.
+  const table = timingTable(timings, reports);
+  const t = (name: string) => size.tables.find((x) => x.name === name)!;
+  const sizeLines = [
+    `- Database ${mib(size.database)}.`,
+    ...size.tables.map((x) => `- \`${x.name}\`: ${x.rows.toLocaleString('en-US')} rows, table ${mib(x.heap)}, indexes ${mib(x.indexes)} (${x.indexList.map((i) => `${i.name} ${mib(i.bytes)}`).join(', ')}).`),
+  ];
+  const planBlocks = plans.map((p) => [`**${p.label}** — ${(p.executionMs / 1000).toFixed(2)} s in PostgreSQL; ${p.summary}`, '', '```', ...p.lines, '```'].join('\n'));
+  const reportSteps = reports.map((r, i) => `run ${i + 1}: ${r.steps.map((s) => `${s.step} ${s.seconds.toFixed(1)} s`).join(' → ')}`).join('; ');
+  const block = [
+    BEGIN,
+    '### Latest run',
+    '',
+    renderMachine(machine),
+    `- Hub: \`node dist/src/main.js\`, HUB_ROLES=${settings.roles || '(unset: API + forked worker)'}, whole bench ${Math.round((Date.now() - started) / 1000)} s`,
+    `- Seeded ${seed.cases.toLocaleString('en-US')} cases (2025-01-01 … 2026-10-31, Asia/Shanghai) and ${seed.events.toLocaleString('en-US')} timeline events (${(seed.events / seed.cases).toFixed(1)} per case) with SQL in chunks of ${settings.chunk.toLocaleString('en-US')}: ` +
+      `${seed.insertSeconds.toFixed(0)} s (${Math.round(seed.cases / seed.insertSeconds).toLocaleString('en-US')} cases/s, indexes maintained), then VACUUM ANALYZE ${seed.vacuumAnalyzeSeconds.toFixed(0)} s. Nothing after ${seed.cutoff}.`,
+    '',
+    table,
+    '',
+    `Each statistics question asked ${settings.repeat} times in a row (1st = cold after the restart); time to the whole JSON body. 月报 steps as seen by polling: ${reportSteps}. CPU during the 月报 runs: ${formatCpu(reportCpuShares)}.`,
+    '',
+    `Peak RSS (VmHWM): after the statistics ${describeMemory(memoryAfterStats)}; after the 月报 ${describeMemory(memoryAfterReports)}.`,
+    '',
+    '#### Sizes',
+    '',
+    ...sizeLines,
+    `- Per case: \`cases\` ${((t('cases').heap + t('cases').indexes) / seed.cases / 1024).toFixed(2)} KiB with indexes, \`case_event\` ${((t('case_event').heap + t('case_event').indexes) / seed.cases / 1024).toFixed(2)} KiB.`,
+    '',
+    '#### Plans (EXPLAIN (ANALYZE, BUFFERS) of the SQL StatsRepository builds, hub idle)',
+    '',
+    ...planBlocks.flatMap((p) => [p, '']),
+    '#### The hub\'s figures against plain SQL (2026-10)',
+    '',
+    ...compared.rows,
+    '',
+    compared.mismatches.length ? `**${compared.mismatches.length} figure(s) differ** (see the findings below).` : 'All figures agree.',
+    END,
+  ].join('\n');
+  process.stdout.write(`\n${table}\n\n${compared.rows.join('\n')}\n`);
+  writeDoc(block);
+  log(`written to ${settings.docsFile}`);
+}
+
+main().then(
+  () => process.exit(0),
+  async (err: Error) => {
+    process.stderr.write(`bench:stats failed: ${err.stack ?? err.message}\n`);
+    await cleanUp().catch(() => undefined);
+    process.exit(1);
+  },
+);
