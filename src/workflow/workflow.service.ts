@@ -199,6 +199,19 @@ export class WorkflowService {
         x.visible = true;
         return;
       }
+      case 'sign': {
+        // 签收: the time is the event's own; a unit signs an assignment once (each unit of a
+        // coordination signs for itself). A new 转办 or 专题协调 is a new assignment to sign.
+        const unit = x.actor.unit ?? c.handlingUnit;
+        const [signed] = await x.tx.query(
+          `SELECT 1 FROM case_event WHERE case_id = $1 AND type = 'sign' AND data ->> 'unit' = $2
+              AND id > coalesce((SELECT max(id) FROM case_event WHERE case_id = $1 AND type IN ('transfer', 'coordinate')), 0)`,
+          [c.id, unit],
+        );
+        if (signed) throw new ConflictException({ statusCode: 409, error: 'already_signed', message: `${unit ?? '承办单位'}已签收此案件，无需重复签收。 This unit has already signed for the case.` });
+        x.data = { unit };
+        return;
+      }
       case 'return': {
         const received = localDate(c.unitReceivedAt ?? x.now, this.config.timeZone);
         const late = !canReturn(received, x.today, x.cal);

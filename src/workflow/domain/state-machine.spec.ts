@@ -38,6 +38,8 @@ accepted transfer admin -> transferred
 accepted coordinate staff -> coordinating
 accepted coordinate leader -> coordinating
 accepted coordinate admin -> coordinating
+transferred sign unit -> transferred
+coordinating sign unit -> coordinating
 transferred return unit -> accepted
 transferred request_extension unit -> transferred
 coordinating request_extension unit -> coordinating
@@ -95,7 +97,7 @@ for (const line of ALLOWED_LINES.trim().split('\n')) {
 // Hand-written too, so that a status or event missing from the module's constants is caught.
 const STATUSES = ['new', 'accepted', 'transferred', 'coordinating', 'feedback', 'replied', 'closed', 'archived', 'declined', 'referred'];
 const EVENTS = [
-  'accept', 'decline', 'refer', 'reply', 'transfer', 'coordinate', 'return', 'request_extension', 'decide_extension',
+  'accept', 'decline', 'refer', 'reply', 'transfer', 'coordinate', 'sign', 'return', 'request_extension', 'decide_extension',
   'remind', 'issue_reminder_notice', 'propose_criticism', 'decide_criticism', 'refer_to_supervision', 'submit_feedback', 'rate_satisfied',
   'rate_unsatisfied', 'close', 'archive',
 ];
@@ -128,10 +130,10 @@ describe('constants', () => {
     expect([...ACTOR_ROLES]).toEqual(ROLES);
   });
 
-  test('the cross product is complete: 10 statuses × 19 events × 6 roles, 64 allowed', () => {
-    expect(CROSS).toHaveLength(10 * 19 * 6);
-    expect(CROSS.filter(([, , , x]) => x.ok)).toHaveLength(64);
-    expect(ALLOWED.size).toBe(64);
+  test('the cross product is complete: 10 statuses × 20 events × 6 roles, 66 allowed', () => {
+    expect(CROSS).toHaveLength(10 * 20 * 6);
+    expect(CROSS.filter(([, , , x]) => x.ok)).toHaveLength(66);
+    expect(ALLOWED.size).toBe(66);
   });
 
   test.each<[CaseStatus, string]>([
@@ -154,6 +156,7 @@ describe('constants', () => {
     expect(EVENT_LABELS.rate_unsatisfied).toBe('重办');
     expect(EVENT_LABELS.transfer).toBe('转办');
     expect(EVENT_LABELS.return).toBe('退回');
+    expect(EVENT_LABELS.sign).toBe('签收');
     expect(EVENT_LABELS.archive).toBe('归档');
   });
 
@@ -225,6 +228,7 @@ describe('transition: specifics', () => {
 
   test('events that record an act keep the status', () => {
     expect(transition('coordinating', 'remind', 'system')).toEqual({ ok: true, to: 'coordinating' });
+    expect(transition('transferred', 'sign', 'unit')).toEqual({ ok: true, to: 'transferred' });
     expect(transition('closed', 'decide_criticism', 'leader')).toEqual({ ok: true, to: 'closed' });
   });
 });
@@ -240,8 +244,8 @@ describe('allowedEvents', () => {
 
   test('a few by name', () => {
     expect(allowedEvents('accepted', 'staff')).toEqual(['decline', 'refer', 'reply', 'transfer', 'coordinate']);
-    expect(allowedEvents('transferred', 'unit')).toEqual(['return', 'request_extension', 'submit_feedback']);
-    expect(allowedEvents('coordinating', 'unit')).toEqual(['request_extension', 'submit_feedback']);
+    expect(allowedEvents('transferred', 'unit')).toEqual(['sign', 'return', 'request_extension', 'submit_feedback']);
+    expect(allowedEvents('coordinating', 'unit')).toEqual(['sign', 'request_extension', 'submit_feedback']);
     expect(allowedEvents('replied', 'citizen')).toEqual(['rate_satisfied', 'rate_unsatisfied']);
     expect(allowedEvents('new', 'citizen')).toEqual([]);
   });

@@ -58,6 +58,7 @@ export const CASE_EVENTS = [
   'reply',
   'transfer',
   'coordinate',
+  'sign',
   'return',
   'request_extension',
   'decide_extension',
@@ -94,6 +95,8 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   { event: 'reply', from: ['accepted', 'feedback'], to: 'replied', roles: ['staff', 'admin'], label: '答复' },
   { event: 'transfer', from: ['accepted'], to: 'transferred', roles: ['staff', 'admin'], label: '转办' },
   { event: 'coordinate', from: ['accepted'], to: 'coordinating', roles: ['staff', 'leader', 'admin'], label: '专题协调' },
+  // 签收: the unit acknowledges the transfer card (or the coordination); recorded, the status stays.
+  { event: 'sign', from: ['transferred', 'coordinating'], to: 'same', roles: ['unit'], label: '签收' },
   { event: 'return', from: ['transferred'], to: 'accepted', roles: ['unit'], label: '退回' },
   { event: 'request_extension', from: ['transferred', 'coordinating'], to: 'same', roles: ['unit'], label: '提交延长办理卡' },
   { event: 'decide_extension', from: ['transferred', 'coordinating'], to: 'same', roles: ['staff', 'admin'], label: '审核延长办理卡' },
