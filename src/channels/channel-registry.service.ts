@@ -76,24 +76,37 @@ export class ChannelRegistry {
     if (problems.length) throw new Error(`the channel registry cannot be served:\n  ${problems.join('\n  ')}`);
   }
 
-  /** Forget the snapshot (after a local change). */
+  /**
+   * Forget the snapshot (after a local change). A load already under way may have read the rows
+   * before the change committed: it is not allowed to install its copy (see `generation`).
+   */
   invalidate(): void {
+    this.generation++;
     this.snapshot = null;
+    this.loading = null;
   }
+
+  /** Bumped by every invalidate(): a load started before it must not install what it read. */
+  private generation = 0;
 
   private async current() {
     const fresh = this.snapshot && Date.now() - this.snapshot.at < this.config.channelCacheMs;
     if (!fresh) {
-      this.loading ??= this.load().finally(() => (this.loading = null));
+      const loading = (this.loading ??= this.load().finally(() => {
+        if (this.loading === loading) this.loading = null;
+      }));
       // Serve a stale snapshot rather than fail when PostgreSQL hiccups during a refresh.
-      if (this.snapshot) await this.loading.catch(() => undefined);
-      else await this.loading;
+      if (this.snapshot) await loading.catch(() => undefined);
+      else await loading;
     }
     return this.snapshot!;
   }
 
   private async load(): Promise<void> {
+    const started = this.generation;
     const ordered = await this.repo.find({ order: { position: 'ASC' } });
-    this.snapshot = { at: Date.now(), byId: new Map(ordered.map((c) => [c.id, c])), ordered };
+    const snapshot = { at: Date.now(), byId: new Map(ordered.map((c) => [c.id, c])), ordered };
+    // Read before an invalidate(): serve it to this caller once, but keep no copy.
+    this.snapshot = started === this.generation ? snapshot : (this.snapshot ?? { ...snapshot, at: 0 });
   }
 }
