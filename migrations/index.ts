@@ -6,6 +6,7 @@ import { Workflow1764220000000 } from './1764220000000-workflow';
 import { UpstreamRotation1764230000000 } from './1764230000000-upstream-rotation';
 import { NoChannelFkOnHotTables1764240000000 } from './1764240000000-no-channel-fk-on-hot-tables';
 import { StatsAndReports1764250000000 } from './1764250000000-stats-and-reports';
+import { LoginLockout1764270000000 } from './1764270000000-login-lockout';
 import { CaseAttachments1764260000000 } from './1764260000000-case-attachments';
 
-export const MIGRATIONS = [Spine1764165600000, PullsAndLinks1764200000000, ImportRuns1764210000000, Workflow1764220000000, UpstreamRotation1764230000000, NoChannelFkOnHotTables1764240000000, StatsAndReports1764250000000, CaseAttachments1764260000000];
+export const MIGRATIONS = [Spine1764165600000, PullsAndLinks1764200000000, ImportRuns1764210000000, Workflow1764220000000, UpstreamRotation1764230000000, NoChannelFkOnHotTables1764240000000, StatsAndReports1764250000000, CaseAttachments1764260000000, LoginLockout1764270000000];

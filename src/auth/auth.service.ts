@@ -12,6 +12,10 @@ import { issueToken, verifyToken } from './token';
 
 const ACCOUNT_CACHE_MS = 30_000;
 
+/** After this many wrong passwords in a row an account is locked for LOCK_MS (each further wrong one restarts it). */
+export const MAX_FAILED_LOGINS = 5;
+const LOCK_MS = 15 * 60_000;
+
 // Verified against when the user does not exist, so a wrong username costs as long as a wrong password.
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
@@ -60,14 +64,27 @@ export class AuthService {
     await this.audit.record('system', 'user.disable', username, {});
   }
 
+  /**
+   * Signs in. Five wrong passwords in a row lock the account for 15 minutes (each further wrong
+   * password while locked, or right after, extends it); a locked account is refused with the same
+   * words as a wrong password, so the answer tells a guesser nothing. Every attempt is audited.
+   */
   async login(username: string, password: string): Promise<{ accessToken: string; expiresIn: number; role: StaffRole }> {
     const user = await this.users.findOne({ where: { username } });
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !ok || user.disabled) {
-      await this.audit.record(username.slice(0, 64), 'login.failed', null, {});
+    const now = this.clock.now();
+    const locked = !!user?.lockedUntil && user.lockedUntil > now;
+    if (!user || !ok || user.disabled || locked) {
+      if (user && !ok) {
+        const failed = user.failedLogins + 1;
+        const lockedUntil = failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MS) : user.lockedUntil;
+        await this.users.update({ id: user.id }, { failedLogins: failed, lockedUntil });
+        if (failed === MAX_FAILED_LOGINS) await this.audit.record('system', 'login.locked', user.username, { failedLogins: failed, until: lockedUntil?.toISOString() });
+      }
+      await this.audit.record(username.slice(0, 64), 'login.failed', null, locked ? { reason: 'locked' } : {});
       throw new UnauthorizedException('wrong username or password');
     }
-    await this.users.update({ id: user.id }, { lastLoginAt: this.clock.now() });
+    await this.users.update({ id: user.id }, { lastLoginAt: now, failedLogins: 0, lockedUntil: null });
     await this.audit.record(user.username, 'login', null, { role: user.role });
     const principal: Principal = { userId: user.id, username: user.username, role: user.role, unit: user.unit };
     return {

@@ -1,3 +1,4 @@
+import { AuthService } from '../../src/auth/auth.service';
 import { FixedClock } from '../../src/common/clock';
 import { RouteAudit } from '../../src/auth/route-audit';
 import { ADMIN } from '../utils/env';
@@ -70,6 +71,26 @@ describe('auth, roles and personal data', () => {
     expect(stored.password_hash).toMatch(/^scrypt\$32768\$/);
     const audit = await hub.db.query(`SELECT action, count(*)::int AS n FROM audit_log WHERE action LIKE 'login%' GROUP BY action ORDER BY action`);
     expect(audit).toEqual([{ action: 'login', n: 1 }, { action: 'login.failed', n: 2 }]);
+  });
+
+  it('locks an account after five wrong passwords in a row, with the same answer as a wrong password, and audits it', async () => {
+    await hub.app.get(AuthService).createUser('lockme', 'the-right-password-1', 'staff', null);
+    const login = (password: string) => hub.http().post('/api/v1/auth/login').send({ username: 'lockme', password });
+    await login('wrong-password-0').expect(401);
+    await login('the-right-password-1').expect(200); // a good sign-in resets the count
+    for (let i = 1; i <= 5; i++) await login(`wrong-password-${i}`).expect(401);
+    const refused = await login('the-right-password-1').expect(401); // locked: the right password is refused too
+    expect(refused.body.message).toBe('wrong username or password');
+    const [{ n }] = await hub.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'login.locked' AND target = 'lockme'`);
+    expect(n).toBe(1);
+    clock.advance(16 * 60_000);
+    try {
+      await login('the-right-password-1').expect(200);
+      const [row] = await hub.db.query(`SELECT failed_logins, locked_until FROM staff_user WHERE username = 'lockme'`);
+      expect(row).toEqual({ failed_logins: 0, locked_until: null });
+    } finally {
+      clock.advance(-16 * 60_000);
+    }
   });
 
   it('refuses tampered and expired tokens', async () => {

@@ -14,4 +14,7 @@ export class StaffUserEntity {
   @Column('boolean', { default: false }) disabled: boolean;
   @Column({ type: 'timestamptz', name: 'created_at', default: () => 'now()' }) createdAt: Date;
   @Column({ type: 'timestamptz', name: 'last_login_at', nullable: true }) lastLoginAt: Date | null;
+  /** Wrong passwords in a row; reset by a good sign-in. */
+  @Column({ type: 'integer', name: 'failed_logins', default: 0 }) failedLogins: number;
+  @Column({ type: 'timestamptz', name: 'locked_until', nullable: true }) lockedUntil: Date | null;
 }
