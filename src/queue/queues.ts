@@ -79,8 +79,12 @@ export interface ReportJobData {
   reportId: string;
 }
 
-/** One job per stored report row: requesting it twice queues it once. */
-export const reportJobId = (reportId: string) => `report-${reportId}`;
+/**
+ * One job per stored report row: queuing it twice queues it once. The request instant is part of
+ * it (as for intake jobs) so a recreated database, whose report ids start again at 1, never meets
+ * the finished jobs Redis still keeps and silently skips the new reports.
+ */
+export const reportJobId = (reportId: string, requestedAt: Date) => `report-${reportId}-${requestedAt.getTime()}`;
 
 export const REPORT_JOB_OPTIONS: JobsOptions = {
   attempts: 3, // each attempt resumes after the steps already stored (figures, HTML)

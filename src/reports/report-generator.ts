@@ -70,7 +70,7 @@ export class ReportGenerator implements OnApplicationShutdown {
       return summary;
     } catch (err) {
       const message = (err as Error).message;
-      await this.repo.fail(id, message, final, this.clock.now()).catch(() => undefined);
+      await this.repo.fail(id, message, final, this.clock.now()).catch((e: Error) => this.logger.error({ reportId: id, err: e.message }, 'could not record the report failure'));
       this.logger.warn({ reportId: id, err: message, final }, final ? 'report failed' : 'report attempt failed; it will be retried');
       throw err;
     }

@@ -141,7 +141,7 @@ export class ReportRepository {
 
   fail(id: string, error: string, final: boolean, now: Date): Promise<unknown> {
     return this.db.query(
-      `UPDATE report SET error = $2, status = CASE WHEN $3 THEN 'failed' ELSE 'queued' END, finished_at = CASE WHEN $3 THEN $4 ELSE NULL END WHERE id = $1`,
+      `UPDATE report SET error = $2, status = CASE WHEN $3::boolean THEN 'failed' ELSE 'queued' END, finished_at = CASE WHEN $3::boolean THEN $4::timestamptz ELSE NULL END WHERE id = $1`,
       [id, error.slice(0, 2000), final, now],
     );
   }
@@ -151,14 +151,13 @@ export class ReportRepository {
    * requested), or running since before `runningBefore` (a worker killed in the middle, a job
    * BullMQ gave up on as stalled). Queuing them again is safe: one job id per report.
    */
-  async stale(queuedBefore: Date, runningBefore: Date): Promise<string[]> {
-    const rows: { id: string }[] = await this.db.query(
-      `SELECT id::text FROM report
+  async stale(queuedBefore: Date, runningBefore: Date): Promise<{ id: string; requestedAt: Date }[]> {
+    return this.db.query(
+      `SELECT id::text, requested_at AS "requestedAt" FROM report
         WHERE (status = 'queued' AND requested_at < $1) OR (status = 'running' AND started_at < $2)
         ORDER BY id LIMIT 100`,
       [queuedBefore, runningBefore],
     );
-    return rows.map((r) => r.id);
   }
 
   /** Whether a 月报 of the month exists that is not failed (done, running or waiting). */

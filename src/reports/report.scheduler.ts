@@ -65,7 +65,7 @@ export class ReportScheduler implements OnApplicationBootstrap {
   private async requeueStale(now: Date): Promise<number> {
     // A report's job holds its lock 10 minutes; a row running for 30 has lost its worker.
     const ids = await this.repo.stale(new Date(now.getTime() - 2 * 60_000), new Date(now.getTime() - 30 * 60_000));
-    for (const id of ids) await this.reports.enqueue(id);
+    for (const row of ids) await this.reports.enqueue(row);
     return ids.length;
   }
 }

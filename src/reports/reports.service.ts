@@ -59,7 +59,7 @@ export class ReportsService {
       kind: 'monthly', month, periodFrom: period.from, periodTo: period.to, title: monthlyTitle(month), filter: {}, requestedBy: user.username, requestedAt: this.clock.now(),
     });
     await this.audit.record(user.username, 'report.request', row.id, { kind: 'monthly', month });
-    await this.enqueue(row.id);
+    await this.enqueue(row);
     return row;
   }
 
@@ -74,7 +74,7 @@ export class ReportsService {
     if (period.from > today) throw new BadRequestException('the period must not start in the future');
     const row = await this.repo.insert({ kind: 'special', month: null, periodFrom: period.from, periodTo: period.to, title, filter, requestedBy: user.username, requestedAt: this.clock.now() });
     await this.audit.record(user.username, 'report.request', row.id, { kind: 'special', period, filter });
-    await this.enqueue(row.id);
+    await this.enqueue(row);
     return row;
   }
 
@@ -87,13 +87,14 @@ export class ReportsService {
     const row = await this.repo.insertAutomaticMonthly({
       kind: 'monthly', month, periodFrom: period.from, periodTo: period.to, title: monthlyTitle(month), filter: {}, requestedBy: 'system', requestedAt: this.clock.now(),
     });
-    if (row) await this.enqueue(row.id);
+    if (row) await this.enqueue(row);
     return row;
   }
 
-  async enqueue(id: string): Promise<void> {
+  async enqueue(row: Pick<ReportMeta, 'id' | 'requestedAt'>): Promise<void> {
+    const id = row.id;
     try {
-      await this.queue.add(REPORT_JOB, { reportId: id }, { ...REPORT_JOB_OPTIONS, jobId: reportJobId(id) });
+      await this.queue.add(REPORT_JOB, { reportId: id }, { ...REPORT_JOB_OPTIONS, jobId: reportJobId(id, new Date(row.requestedAt)) });
     } catch (err) {
       this.logger.warn({ reportId: id, err: (err as Error).message }, 'could not queue the report now; the scheduler will');
     }

@@ -74,6 +74,23 @@ describe('the hub as a process (npm start)', () => {
       }, 20_000, 'the worker process to register the case');
       expect(progress.caseNo).toMatch(/^AJ/);
 
+      // A report printed to PDF in the worker process (headless Chromium) must not stop SIGTERM
+      // from shutting the hub down (playwright installs signal handlers unless told not to).
+      const { accessToken } = (await (await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'process-test-password' }),
+      })).json()) as { accessToken: string };
+      const auth = { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' };
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+      const asked = await fetch(`${base}/api/v1/reports/special`, { method: 'POST', headers: auth, body: JSON.stringify({ title: '进程测试专报', from: today, to: today }) });
+      expect(asked.status).toBe(202);
+      const { id } = (await asked.json()) as { id: string };
+      const report = await eventually(async () => {
+        const r = (await (await fetch(`${base}/api/v1/reports/${id}`, { headers: auth })).json()) as { status: string; pdfPages: number | null; error: string | null };
+        if (r.status === 'failed') throw new Error(`the report failed: ${r.error}`);
+        return r.status === 'done' ? r : undefined;
+      }, 60_000, 'the worker process to print the report');
+      expect(report.pdfPages).toBeGreaterThanOrEqual(1);
+
       hub.child.kill('SIGTERM');
       const { code } = await hub.exited;
       expect(code).toBe(0);

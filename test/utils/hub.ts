@@ -43,7 +43,7 @@ export function testConfig(env: Record<string, string> = {}): HubConfig {
 
 /** Empties every table (the schema stays) and the test Redis database. */
 export async function resetStore(db: DataSource): Promise<void> {
-  await db.query('TRUNCATE case_event, cases, inbound_pending, inbound_message, audit_log, staff_user, channel RESTART IDENTITY CASCADE');
+  await db.query('TRUNCATE case_event, cases, inbound_pending, inbound_message, audit_log, staff_user, channel, report, import_run RESTART IDENTITY CASCADE');
 }
 
 let userSeq = 0;

@@ -113,7 +113,9 @@ export class PdfRenderer {
     }
     let browser: Browser;
     try {
-      browser = await chromium.launch({ executablePath: path, args: CHROMIUM_ARGS, timeout: this.timeoutMs });
+      // The hub handles its own signals (graceful shutdown): playwright must not install handlers
+      // of its own, or a SIGTERM after the first PDF no longer stops the process.
+      browser = await chromium.launch({ executablePath: path, args: CHROMIUM_ARGS, timeout: this.timeoutMs, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     } catch (err) {
       throw new Error(`Chromium at ${path} failed to start (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): ${INSTALL_HINT}.`);
     }
