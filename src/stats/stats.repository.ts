@@ -21,9 +21,6 @@ const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 export const WORKFLOW_TYPES_SQL = list(WORKFLOW_EVENT_TYPES);
 const ALL_TYPES_SQL = list([...WORKFLOW_EVENT_TYPES, ...ANSWER_EVENT_TYPES]);
 
-/** How far before the period the assessment looks for assignments still open (the overdue list). */
-export const OPEN_ASSIGNMENT_LOOKBACK_DAYS = 90;
-
 /** `%` and `_` typed in a keyword are matched literally. */
 function likePattern(keyword: string): string {
   return `%${keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -113,12 +110,11 @@ export class StatsRepository {
   }
 
   /**
-   * The timelines of every case with an assignment or an act in the period, or an assignment in
-   * the OPEN_ASSIGNMENT_LOOKBACK_DAYS before it (still open ones make the overdue list), each up to
-   * the end of the period.
+   * The timelines of every case with an assignment or an act in the period, or an assignment that
+   * may still have been open at its end (the overdue list), each up to the end of the period.
    */
   async *timelines(period: Period, f: StatsFilter, timeZone: string): AsyncGenerator<CaseTimeline> {
-    const params: unknown[] = [period.from, period.to, timeZone, OPEN_ASSIGNMENT_LOOKBACK_DAYS];
+    const params: unknown[] = [period.from, period.to, timeZone];
     const where = caseConditions(f, params);
     if (f.category) where.push(`c.category = $${params.push(f.category)}`);
     if (f.domain) where.push(`c.domain = $${params.push(f.domain)}`);
@@ -126,7 +122,7 @@ export class StatsRepository {
       WITH b AS (SELECT ($1::date)::timestamp AT TIME ZONE $3 AS t0, ($2::date + 1)::timestamp AT TIME ZONE $3 AS t1),
       picked AS (
         SELECT w.case_id FROM b CROSS JOIN case_event w
-         WHERE w.type IN (${WORKFLOW_TYPES_SQL}) AND w.at >= b.t0 - make_interval(days => $4) AND w.at < b.t1
+         WHERE w.type IN (${WORKFLOW_TYPES_SQL}) AND w.at >= b.t0 AND w.at < b.t1
         UNION
         -- Assignments that may still have been open at the end of the period, however old: cases
         -- in a unit's hands now, and cases fed back or returned only after the period. (A superset:
@@ -134,7 +130,7 @@ export class StatsRepository {
         SELECT c.id FROM b CROSS JOIN cases c
          WHERE c.status IN ('transferred', 'coordinating') AND c.unit_received_at < b.t1
         UNION
-        SELECT w.case_id FROM b CROSS JOIN case_event w
+        SELECT w.case_id FROM b CROSS JOIN case_event w JOIN cases r ON r.id = w.case_id AND r.received_at < b.t1
          WHERE w.type IN (${WORKFLOW_TYPES_SQL}) AND w.type IN ('submit_feedback', 'return') AND w.at >= b.t1
       )
       SELECT c.id::text AS "caseId", c.case_no AS "caseNo", c.title, c.citizen_name_sealed AS "nameSealed", e.type, e.at,

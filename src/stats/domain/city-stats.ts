@@ -12,7 +12,7 @@ import { roundHalfUp } from './round';
 /** One case of the cohort as it stood at the end of the period. */
 export interface CaseSummaryRow {
   channelId: string;
-  /** Category and domain given at acceptance (or by the citizen when never accepted). */
+  /** Category and domain given at acceptance (受理); null (未分类) for a case not accepted by the period's end. */
   category: string | null;
   domain: string | null;
   receivedDay: string;
