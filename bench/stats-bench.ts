@@ -9,11 +9,13 @@
  *      VACUUM ANALYZE. Seeding time and sizes are recorded.
  *   3. The hub is started again; over HTTP, signed in as the administrator, each question is
  *      asked BENCH_STATS_REPEAT (3) times: /api/v1/stats for a month, a quarter and a year,
- *      /api/v1/stats/units for the month, the month with keyword=电梯; then the 月报 of 2026-10
- *      (POST, poll until done), as often. Peak RSS of the hub's processes from /proc.
- *   4. EXPLAIN (ANALYZE, BUFFERS) of the statistics' SQL for the month (and the year's cohort),
- *      taken from StatsRepository itself (see capturedSql), so the plans are of the SQL the hub
- *      runs today.
+ *      /api/v1/stats/units for the month, the month with keyword=电梯, /api/v1/stats/units for
+ *      an older month (2025-03); then the 月报 of 2026-10 (POST, poll until done), as often.
+ *      CPU split over each measurement; peak RSS of the hub's processes from /proc.
+ *   4. EXPLAIN (ANALYZE, BUFFERS) of the statistics' SQL (cohort of the month and of the year,
+ *      timelines of the month and of the older month, the 月报's trend and example cases),
+ *      taken from StatsRepository itself (see capturedSql) right after the hub started, so the
+ *      plans are of the SQL the measured hub runs.
  *   5. Independent counts in plain SQL against the hub's figures for the month.
  *   6. One markdown table to stdout and to docs/benchmarks.md (the block between
  *      `<!-- bench-stats:begin -->` and `<!-- bench-stats:end -->`).
@@ -22,7 +24,8 @@
  * the database dropped (BENCH_KEEP_DB=1 keeps it for inspection).
  *
  * Settings: BENCH_STATS_CASES (1000000), BENCH_STATS_CHUNK (100000), BENCH_STATS_REPEAT (3),
- * BENCH_STATS_HUB_ROLES (api,worker; empty = the default API + forked worker), BENCH_KEEP_DB=1.
+ * BENCH_STATS_HUB_ROLES (api,worker; empty = the default API + forked worker), BENCH_KEEP_DB=1,
+ * BENCH_STATS_REUSE_DB=1 (measure again on the database a run with BENCH_KEEP_DB=1 left: no seeding).
  */
 process.env.TZ = 'Asia/Shanghai'; // as the hub: the calendar package reads dates in local time
 import 'reflect-metadata';
@@ -32,7 +35,7 @@ import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { StatsRepository } from '../src/stats/stats.repository';
+import type { StatsRepository } from '../src/stats/stats.repository';
 import { Child, installExitHandlers, sleep, startChild, stopAll } from './children';
 import { cpuGroups, CpuShares, formatCpu, startCpu } from './cpu';
 import { createDatabase, dropDatabase, flushRedisDb, redisVersion, serverDescription } from './db';
@@ -56,6 +59,8 @@ const MONTH = { from: '2026-10-01', to: '2026-10-31' };
 const QUARTER = { from: '2026-07-01', to: '2026-09-30' };
 const YEAR = { from: '2025-01-01', to: '2025-12-31' };
 const REPORT_MONTH = '2026-10';
+/** An older month: the assessment of a closed past period (a 月报 regenerated, or a 专报). */
+const OLD_MONTH = { from: '2025-03-01', to: '2025-03-31' };
 const KEYWORD = '电梯';
 
 /** The one database this bench creates and drops. */
@@ -78,7 +83,8 @@ const settings = {
   chunk: intEnv('BENCH_STATS_CHUNK', 100_000, 1_000, 1_000_000),
   repeat: intEnv('BENCH_STATS_REPEAT', 3, 1, 20),
   roles: process.env.BENCH_STATS_HUB_ROLES ?? 'api,worker',
-  keepDatabase: process.env.BENCH_KEEP_DB === '1',
+  keepDatabase: process.env.BENCH_KEEP_DB === '1' || process.env.BENCH_STATS_REUSE_DB === '1',
+  reuseDatabase: process.env.BENCH_STATS_REUSE_DB === '1',
   docsFile: resolve(root, 'docs', 'benchmarks.md'),
 };
 const dbName = benchDatabase(DATABASE);
@@ -352,7 +358,9 @@ async function capturedSql(kind: 'cohort' | 'timelines' | 'trend' | 'representat
       return [];
     },
   } as unknown as DataSource;
-  const repo = new StatsRepository(db);
+  // Loaded here, not at the top: the module the hub was just started from (others rebuild dist/ meanwhile).
+  const { StatsRepository: Repository } = require('../src/stats/stats.repository') as { StatsRepository: typeof StatsRepository };
+  const repo = new Repository(db);
   if (kind === 'cohort') for await (const _ of repo.cohort(period, {}, TZ)) void _;
   else if (kind === 'timelines') for await (const _ of repo.timelines(period, {}, TZ)) void _;
   else if (kind === 'trend') {
@@ -393,7 +401,9 @@ function planSummary(lines: string[]): string {
   const seq = [...new Set([...text.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]))];
   const disk = [...text.matchAll(/Sort Method: external merge\s+Disk: (\d+)kB/g)].map((m) => Number(m[1]));
   const jit = /Timing: Generation [\d.]+ ms, Inlining [\d.]+ ms, Optimization [\d.]+ ms, Emission [\d.]+ ms, Total ([\d.]+) ms/.exec(text);
+  const top = /actual time=[\d.]+\.\.[\d.]+ rows=(\d+)/.exec(lines[0] ?? '');
   const parts = [
+    top ? `${Number(top[1]).toLocaleString('en-US')} rows out` : undefined,
     indexes.length ? `indexes ${indexes.join(', ')}` : 'no index',
     seq.length ? `seq scan of ${seq.join(', ')}` : undefined,
     disk.length ? `sorts spilled ${Math.round(disk.reduce((s, x) => s + x, 0) / 1024)} MiB to disk` : undefined,
@@ -426,7 +436,7 @@ async function sizes(): Promise<Sizes> {
     const database = Number((await c.query(`SELECT pg_database_size(current_database()) AS b`)).rows[0].b);
     const tables: Sizes['tables'] = [];
     for (const name of ['cases', 'case_event', 'inbound_message']) {
-      const r = (await c.query(`SELECT pg_table_size($1::regclass) AS heap, pg_indexes_size($1::regclass) AS idx, (SELECT reltuples FROM pg_class WHERE oid = $1::regclass) AS n`, [name])).rows[0];
+      const r = (await c.query(`SELECT pg_table_size($1::regclass) AS heap, pg_indexes_size($1::regclass) AS idx, (SELECT count(*) FROM ${name}) AS n`, [name])).rows[0];
       const list = (await c.query(
         `SELECT i.relname AS name, pg_relation_size(i.oid) AS bytes FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = $1::regclass ORDER BY 2 DESC`,
         [name],
@@ -628,25 +638,43 @@ async function main(): Promise<void> {
   const machine: Machine = describeMachine({ postgres: await serverDescription(PG_ADMIN_URL), redis: await redisVersion('127.0.0.1', 6379) });
   log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}; ${settings.cases.toLocaleString('en-US')} cases`);
 
-  // 1. A fresh database, migrated by the hub itself.
-  log(`creating database ${dbName}; flushing Redis database ${REDIS_DB}`);
-  await createDatabase(PG_ADMIN_URL, dbName);
-  await flushRedisDb('127.0.0.1', 6379, REDIS_DB);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  let hub = startHub(port, 'migrate');
-  await hub.readyHttp(`${base}/health`, 120_000);
-  await hub.stop();
-  log('hub migrated the database and stopped');
+  let hub: Child;
+  let seed: SeedResult;
+  await flushRedisDb('127.0.0.1', 6379, REDIS_DB);
+  if (settings.reuseDatabase) {
+    // Measure again on a database seeded by an earlier run (kept with BENCH_KEEP_DB=1).
+    seed = await withDb(async (c) => {
+      const rows = (await c.query(`SELECT info FROM bench_seed_info ORDER BY at DESC LIMIT 1`).catch(() => ({ rows: [] as { info: SeedResult }[] }))).rows;
+      const n = Number((await c.query(`SELECT count(*) AS n FROM cases`)).rows[0].n);
+      const events = Number((await c.query(`SELECT count(*) AS n FROM case_event`)).rows[0].n);
+      return rows[0]?.info ?? { cases: n, events, insertSeconds: NaN, vacuumAnalyzeSeconds: NaN, cutoff: '?' };
+    });
+    log(`reusing ${dbName}: ${seed.cases.toLocaleString('en-US')} cases`);
+  } else {
+    // 1. A fresh database, migrated by the hub itself.
+    log(`creating database ${dbName}; flushing Redis database ${REDIS_DB}`);
+    await createDatabase(PG_ADMIN_URL, dbName);
+    hub = startHub(port, 'migrate');
+    await hub.readyHttp(`${base}/health`, 120_000);
+    await hub.stop();
+    log('hub migrated the database and stopped');
 
-  // 2. Seed with SQL while the hub is stopped.
-  const seed: SeedResult = await seedStats({ dbUrl, cases: settings.cases, chunk: settings.chunk, dataKey: DATA_KEY, log });
+    // 2. Seed with SQL while the hub is stopped.
+    seed = await seedStats({ dbUrl, cases: settings.cases, chunk: settings.chunk, dataKey: DATA_KEY, log });
+    await withDb(async (c) => {
+      await c.query(`CREATE TABLE IF NOT EXISTS bench_seed_info (at timestamptz NOT NULL DEFAULT now(), info jsonb NOT NULL)`);
+      await c.query(`INSERT INTO bench_seed_info (info) VALUES ($1)`, [JSON.stringify(seed)]);
+    });
+  }
   // The scheduler requests last month's 月报 by itself a few seconds after boot (its unique row per
   // month); a placeholder row keeps it from generating one while the bench measures.
   await withDb((c) =>
     c.query(
       `INSERT INTO report (kind, month, period_from, period_to, title, filter, status, requested_by, requested_at, error)
-       VALUES ('monthly', $1, $2, $3, 'bench placeholder', '{}', 'failed', 'system', now(), 'placeholder: the statistics bench requests this month itself')`,
+       VALUES ('monthly', $1, $2, $3, 'bench placeholder', '{}', 'failed', 'system', now(), 'placeholder: the statistics bench requests this month itself')
+       ON CONFLICT (month) WHERE kind = 'monthly' AND requested_by = 'system' DO NOTHING`,
       [REPORT_MONTH, MONTH.from, MONTH.to],
     ),
   );
@@ -656,6 +684,15 @@ async function main(): Promise<void> {
   // 3. Measure over HTTP.
   hub = startHub(port, 'measure');
   await hub.readyHttp(`${base}/health`, 120_000);
+  // The SQL of the plans below, from the build the hub was started from.
+  const sql = {
+    cohortMonth: await capturedSql('cohort', MONTH),
+    timelinesMonth: await capturedSql('timelines', MONTH),
+    timelinesOld: await capturedSql('timelines', OLD_MONTH),
+    cohortYear: await capturedSql('cohort', YEAR),
+    trend: await capturedSql('trend', MONTH),
+    representative: await capturedSql('representative', MONTH),
+  };
   const api = new Api(base);
   await api.login();
   const q = (p: { from: string; to: string }, extra = '') => `from=${p.from}&to=${p.to}${extra}`;
@@ -669,6 +706,7 @@ async function main(): Promise<void> {
   timings.push(units.timing);
   const keyword = await measure<CityBody>(api, hub, `GET /api/v1/stats, month, keyword=${KEYWORD}`, `/api/v1/stats?${q(MONTH, `&keyword=${encodeURIComponent(KEYWORD)}`)}`, cohort);
   timings.push(keyword.timing);
+  timings.push((await measure<UnitsBody>(api, hub, `GET /api/v1/stats/units, older month ${OLD_MONTH.from}…${OLD_MONTH.to}`, `/api/v1/stats/units?${q(OLD_MONTH)}`, (b) => `${b.assessment.units.length} units, ${b.overdue.length} overdue`)).timing);
   const memoryAfterStats = memory(hub);
   log(`peak RSS after the statistics: ${describeMemory(memoryAfterStats)}`);
 
@@ -685,11 +723,12 @@ async function main(): Promise<void> {
 
   // 4. Plans of the SQL the hub ran (the hub is idle now).
   const plans: Plan[] = [];
-  plans.push(await explain('cohort, month', await capturedSql('cohort', MONTH)));
-  plans.push(await explain('timelines, month', await capturedSql('timelines', MONTH)));
-  plans.push(await explain('cohort, year', await capturedSql('cohort', YEAR)));
-  plans.push(await explain('trend (6 months), 月报', await capturedSql('trend', MONTH)));
-  plans.push(await explain('representative cases, 月报', await capturedSql('representative', MONTH)));
+  plans.push(await explain('cohort, month', sql.cohortMonth));
+  plans.push(await explain('timelines, month (/stats/units, 月报)', sql.timelinesMonth));
+  plans.push(await explain(`timelines, older month ${OLD_MONTH.from.slice(0, 7)}`, sql.timelinesOld));
+  plans.push(await explain('cohort, year', sql.cohortYear));
+  plans.push(await explain('trend (6 months), 月报', sql.trend));
+  plans.push(await explain('representative cases, 月报', sql.representative));
 
   // 5. The hub's figures against plain SQL.
   const counts = await independentCounts(MONTH);
@@ -715,7 +754,8 @@ async function main(): Promise<void> {
     renderMachine(machine),
     `- Hub: \`node dist/src/main.js\`, HUB_ROLES=${settings.roles || '(unset: API + forked worker)'}, whole bench ${Math.round((Date.now() - started) / 1000)} s`,
     `- Seeded ${seed.cases.toLocaleString('en-US')} cases (2025-01-01 … 2026-10-31, Asia/Shanghai) and ${seed.events.toLocaleString('en-US')} timeline events (${(seed.events / seed.cases).toFixed(1)} per case) with SQL in chunks of ${settings.chunk.toLocaleString('en-US')}: ` +
-      `${seed.insertSeconds.toFixed(0)} s (${Math.round(seed.cases / seed.insertSeconds).toLocaleString('en-US')} cases/s, indexes maintained), then VACUUM ANALYZE ${seed.vacuumAnalyzeSeconds.toFixed(0)} s. Nothing after ${seed.cutoff}.`,
+      `${seed.insertSeconds.toFixed(0)} s (${Math.round(seed.cases / seed.insertSeconds).toLocaleString('en-US')} cases/s, indexes maintained), then VACUUM ANALYZE ${seed.vacuumAnalyzeSeconds.toFixed(0)} s. Nothing after ${seed.cutoff}.` +
+      (settings.reuseDatabase ? ' (Measured again on that database: BENCH_STATS_REUSE_DB=1.)' : ''),
     '',
     table,
     '',
@@ -729,6 +769,12 @@ async function main(): Promise<void> {
     `- Per case: \`cases\` ${((t('cases').heap + t('cases').indexes) / seed.cases / 1024).toFixed(2)} KiB with indexes, \`case_event\` ${((t('case_event').heap + t('case_event').indexes) / seed.cases / 1024).toFixed(2)} KiB.`,
     '',
     '#### Plans (EXPLAIN (ANALYZE, BUFFERS) of the SQL StatsRepository builds, hub idle)',
+    '',
+    'What each index is for: `cases_received (received_at DESC, id DESC)` finds the cohort (cases received in the period); ' +
+      '`case_event_case (case_id, at, id)` reads one case\'s timeline in order; the partial `case_event_workflow_at (at) WHERE type IN (workflow types)` ' +
+      'finds the assignments and acts of a period without the intake events; `cases_open_deadlines (deadline) WHERE status IN (transferred, coordinating)` ' +
+      'lists the cases in a unit\'s hands. The cohort reads every event of its cases (a hash join over `case_event` once the cohort is large); the ' +
+      'assessment streams whole timelines to the hub, which folds them in Node (rows out = rows sent to the hub).',
     '',
     ...planBlocks.flatMap((p) => [p, '']),
     '#### The hub\'s figures against plain SQL (2026-10)',
