@@ -1,5 +1,6 @@
-// Two projects: fast unit tests (domain, adapters, no I/O) and e2e tests (HTTP against real
-// PostgreSQL and Redis). `npm test` runs both, in band, so e2e suites never share a database.
+// Three projects: fast unit tests (domain, adapters, no I/O), e2e tests (HTTP against real
+// PostgreSQL and Redis) and browser tests (headless Chromium against the hub, test/browser/).
+// `npm test` runs them all, in band, so e2e and browser suites never share a database.
 const base = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
@@ -15,6 +16,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/utils/global-setup.ts',
       testTimeout: 60000,
+    },
+    {
+      ...base,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/test/utils/global-setup.ts',
+      testTimeout: 90000,
     },
   ],
 };
