@@ -74,12 +74,7 @@ const STYLE = `
   @media (max-width: 640px) { main { padding:8px; } th, td { padding:4px; font-size:14px; } header.top nav { order:3; width:100%; } }
 `;
 
-/** The page around a console view. `flash` is a one-line message after an action. */
-export function consoleLayout(title: string, body: string, page: Page, flash?: { text: string; error?: boolean }): string {
-  const nav = NAV.filter((n) => n.roles.includes(page.user.role))
-    .map((n) => `<a href="${n.href}"${n.href === (page.current ?? '') ? ' aria-current="page"' : ''}>${esc(n.label)}</a>`)
-    .join('');
-  const who = `${esc(page.user.username)}（${esc(ROLE_NAMES[page.user.role])}${page.user.unit ? ` · ${esc(page.user.unit)}` : ''}）`;
+function documentHead(title: string): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -88,7 +83,16 @@ export function consoleLayout(title: string, body: string, page: Page, flash?: {
 <title>${esc(title)} - 市长信箱集中受理平台</title>
 <style>${STYLE}</style>
 </head>
-<body>
+<body>`;
+}
+
+/** The page around a console view. `flash` is a one-line message after an action. */
+export function consoleLayout(title: string, body: string, page: Page, flash?: { text: string; error?: boolean }): string {
+  const nav = NAV.filter((n) => n.roles.includes(page.user.role))
+    .map((n) => `<a href="${n.href}"${n.href === (page.current ?? '') ? ' aria-current="page"' : ''}>${esc(n.label)}</a>`)
+    .join('');
+  const who = `${esc(page.user.username)}（${esc(ROLE_NAMES[page.user.role])}${page.user.unit ? ` · ${esc(page.user.unit)}` : ''}）`;
+  return `${documentHead(title)}
 <a class="skip" href="#main">跳到正文</a>
 <header class="top">
 <a class="brand" href="/console">市长信箱集中受理平台</a>
@@ -107,15 +111,7 @@ ${body}
 
 /** A page for someone not signed in (login, errors). */
 export function barePage(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} - 市长信箱集中受理平台</title>
-<style>${STYLE}</style>
-</head>
-<body>
+  return `${documentHead(title)}
 <header class="top"><a class="brand" href="/console">市长信箱集中受理平台</a></header>
 <main id="main">
 <h1>${esc(title)}</h1>

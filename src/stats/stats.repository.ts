@@ -37,21 +37,6 @@ function caseConditions(f: StatsFilter, params: unknown[]): string[] {
   return where;
 }
 
-interface SummarySql {
-  channelId: string;
-  receivedDay: string;
-  category: string | null;
-  domain: string | null;
-  accepted: boolean;
-  declined: boolean;
-  referred: boolean;
-  transferred: boolean;
-  firstReplyDay: string | null;
-  closed: boolean;
-  archived: boolean;
-  duplicate: boolean;
-  rating: string | null;
-}
 
 export interface RepresentativeRow {
   caseNo: string;
@@ -106,7 +91,7 @@ export class StatsRepository {
          WHERE c.received_at >= b.t0 AND c.received_at < b.t1 ${where.map((w) => `AND ${w}`).join(' ')}
          GROUP BY c.id
       ) s ${outer.length ? `WHERE ${outer.join(' AND ')}` : ''}`;
-    yield* streamRows<SummarySql>(this.db, sql, params, 2000);
+    yield* streamRows<CaseSummaryRow>(this.db, sql, params, 2000);
   }
 
   /**

@@ -9,6 +9,7 @@ import { EVENT_LABELS } from '../../cases/domain/status';
 import { DOCUMENT_TITLE, DocumentKind } from '../../workflow/documents';
 import { ROLE_LABELS, isActorRole } from '../../workflow/domain/state-machine';
 import { csrfField, esc, when } from '../layout';
+import type { AttachmentRow } from '../../cases/attachments';
 
 export interface CaseTimelineItem {
   type: string;
@@ -19,15 +20,8 @@ export interface CaseTimelineItem {
   data: Record<string, unknown>;
 }
 
-export interface CaseAttachmentItem {
-  id: string;
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
-  uploadedBy: string;
-  uploadedAt: Date;
-}
+/** An attachment as the case page lists it: the stored row without its links. */
+export type CaseAttachmentItem = Omit<AttachmentRow, 'caseId' | 'eventId'>;
 
 export interface CaseView {
   caseNo: string;
