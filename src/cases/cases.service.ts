@@ -3,7 +3,7 @@ import { CitizenContact } from '../../adapters';
 import { AuditService } from '../audit/audit.service';
 import { Principal } from '../auth/decorators';
 import { PiiCipher } from '../crypto/pii-cipher';
-import { maskCitizen } from '../crypto/masking';
+import { maskCitizen, redactCitizenText } from '../crypto/masking';
 import { CaseEventRow, CaseRepository, CaseRow, unitMayAccess } from './case.repository';
 import { CASE_STATUSES, statusLabel } from './domain/status';
 
@@ -107,7 +107,8 @@ export class CasesService {
       receiptNo: c.receiptNo,
       channelId: c.channelId,
       externalId: c.externalId,
-      title: c.title,
+      // Citizens type their phone numbers and names into titles too.
+      title: reveal ? c.title : redactCitizenText(c.title, citizen.name),
       category: c.category,
       domain: c.domain,
       status: c.status,

@@ -49,3 +49,13 @@ export function redactText(text: string): string {
     .replace(LANDLINE_IN_TEXT, '$1$2****')
     .replace(EMAIL_IN_TEXT, (m) => maskEmail(m));
 }
+
+/**
+ * Free text as someone who may not see the citizen's contact details gets it: typed phones, ID
+ * numbers and emails masked (redactText), and the citizen's own name, wherever the text repeats
+ * it, masked like the name field.
+ */
+export function redactCitizenText(text: string, citizenName?: string | null): string {
+  const redacted = redactText(text);
+  return citizenName && Array.from(citizenName).length >= 2 ? redacted.split(citizenName).join(maskName(citizenName)) : redacted;
+}

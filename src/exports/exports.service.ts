@@ -7,7 +7,7 @@ import { ChannelRegistry } from '../channels/channel-registry.service';
 import { Clock } from '../common/clock';
 import { HUB_CONFIG } from '../config/config.module';
 import { HubConfig } from '../config/env';
-import { maskCitizen, maskName, redactText } from '../crypto/masking';
+import { maskCitizen, redactCitizenText } from '../crypto/masking';
 import { PiiCipher } from '../crypto/pii-cipher';
 import { CaseExportFilter, CaseExportRepository, CaseExportRow } from './case-export.repository';
 import { Column, TableFormat } from './table-writer';
@@ -256,8 +256,7 @@ export class ExportsService {
     }
     const name = channelNames.get(row.channelId);
     // Masked: contacts typed into the text, and the citizen's own name wherever the text repeats it.
-    const own = citizen.name && citizen.name.length >= 2 ? citizen.name : undefined;
-    const text = (t: string) => (reveal ? t : own ? redactText(t).split(own).join(maskName(own)) : redactText(t));
+    const text = (t: string) => (reveal ? t : redactCitizenText(t, citizen.name));
     return {
       row,
       channel: name ? `${name}（${row.channelId}）` : row.channelId,

@@ -2,7 +2,8 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CATEGORIES, Category } from '../../adapters';
-import { redactText } from '../crypto/masking';
+import { redactCitizenText } from '../crypto/masking';
+import { PiiCipher } from '../crypto/pii-cipher';
 
 /** Open311 service codes for the plan's five categories. */
 export const SERVICES: Record<Category, { code: string; description: string }> = {
@@ -36,6 +37,7 @@ export interface Open311Request {
 interface Row {
   caseNo: string; status: string; category: string | null; content: string; title: string; handlingUnit: string | null;
   deadline: string | null; receivedAt: Date; updatedAt: Date; reply: { content?: string } | null; upstream: { reply?: { content?: string } } | null;
+  nameSealed: string | null;
 }
 
 /**
@@ -45,7 +47,10 @@ interface Row {
  */
 @Injectable()
 export class Open311Service {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly cipher: PiiCipher,
+  ) {}
 
   services() {
     return CATEGORIES.map((c) => ({
@@ -85,7 +90,7 @@ export class Open311Service {
     }
     const rows: Row[] = await this.db.query(
       `SELECT case_no AS "caseNo", status, category, content, title, handling_unit AS "handlingUnit", to_char(deadline, 'YYYY-MM-DD') AS deadline,
-              received_at AS "receivedAt", updated_at AS "updatedAt", reply, upstream
+              received_at AS "receivedAt", updated_at AS "updatedAt", reply, upstream, citizen_name_sealed AS "nameSealed"
          FROM cases c WHERE ${where.join(' AND ')} ORDER BY c.received_at DESC LIMIT 1000`,
       params,
     );
@@ -96,7 +101,7 @@ export class Open311Service {
     if (!/^[A-Z]{2}\d{8}-\d{6,}$/.test(id)) throw new NotFoundException('no such public request');
     const rows: Row[] = await this.db.query(
       `SELECT case_no AS "caseNo", status, category, content, title, handling_unit AS "handlingUnit", to_char(deadline, 'YYYY-MM-DD') AS deadline,
-              received_at AS "receivedAt", updated_at AS "updatedAt", reply, upstream
+              received_at AS "receivedAt", updated_at AS "updatedAt", reply, upstream, citizen_name_sealed AS "nameSealed"
          FROM cases WHERE case_no = $1 AND is_public`,
       [id],
     );
@@ -105,14 +110,15 @@ export class Open311Service {
   }
 
   private toOpen311(r: Row): Open311Request {
+    const name = this.cipher.openOptional(r.nameSealed);
     const reply = r.reply?.content ?? r.upstream?.reply?.content ?? null;
     return {
       service_request_id: r.caseNo,
       status: CLOSED.has(r.status) ? 'closed' : 'open',
-      status_notes: reply ? redactText(reply) : null,
+      status_notes: reply ? redactCitizenText(reply, name) : null,
       service_name: r.category,
       service_code: r.category ? SERVICES[r.category as Category]?.code ?? null : null,
-      description: redactText(`${r.title}\n${r.content}`),
+      description: redactCitizenText(`${r.title}\n${r.content}`, name),
       agency_responsible: r.handlingUnit,
       service_notice: null,
       requested_datetime: r.receivedAt.toISOString(),

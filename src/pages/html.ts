@@ -1,7 +1,9 @@
 /** Server-rendered pages: escaping and the shared layout. Everything user-given goes through `esc`. */
 
 export function esc(value: unknown): string {
-  return String(value ?? '')
+  // Only primitives are text: an object from a crafted body (say {"toString": 1}) is not.
+  const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
+  return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

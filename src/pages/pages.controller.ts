@@ -14,6 +14,16 @@ import { FormValues, renderForm, renderNotice, renderReceipt } from './mailbox-f
 
 const OWN_CHANNEL = 'mailbox';
 
+/**
+ * A form's fields as text. A form post only ever carries strings; a crafted JSON body may carry
+ * objects or arrays ({"toString": 1} breaks String()), which are dropped here, so the field reads
+ * as missing and gets the usual clear error.
+ */
+export function formFields(body: unknown): Record<string, string> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 /** The citizen's pages: the portal link (/go/:id) and the mailbox form. Work without JavaScript. */
 @ApiExcludeController()
 @Controller()
@@ -53,7 +63,11 @@ export class PagesController {
   @Public()
   @Post('mailbox')
   async submit(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, string>;
+    if (typeof body === 'object' && body !== null && Object.keys(formFields(body)).length !== Object.keys(body).length) {
+      // Only a crafted body has fields that are not text: refuse it whole rather than guess.
+      return this.html(res, 400, renderNotice('表单内容无效', '提交的表单内容格式不正确，请返回表单重新填写后提交。'));
+    }
+    const fields = formFields(body);
     const channel = await this.source(fields.from || undefined, res);
     if (!channel) return;
     const { from: _from, formToken, ...message } = fields;
@@ -90,7 +104,7 @@ export class PagesController {
   @Public()
   @Post('query')
   async queryLookup(@Body() body: unknown, @Res() res: Response): Promise<void> {
-    const code = String((body as Record<string, unknown> | undefined)?.code ?? '').slice(0, 40);
+    const code = formFields(body).code?.slice(0, 40) ?? '';
     try {
       this.html(res, 200, renderProgress(code, await this.query.progress(code)));
     } catch (err) {
@@ -103,7 +117,7 @@ export class PagesController {
   @Post('query/rating')
   async queryRate(@Body() body: unknown, @Res() res: Response): Promise<void> {
     const b = (body ?? {}) as Record<string, unknown>;
-    const code = String(b.code ?? '').slice(0, 40);
+    const code = formFields(body).code?.slice(0, 40) ?? '';
     try {
       const progress = await this.query.rate(code, b);
       const notice = b.satisfaction === '不满意' ? '感谢评价。您的留言将重新办理。' : '感谢您的评价。';

@@ -3,7 +3,7 @@
  * the texts go through the same redaction as every public answer (phone numbers, ID numbers,
  * emails, landlines) and the citizen's own name is masked wherever it appears in them.
  */
-import { maskName, redactText } from '../crypto/masking';
+import { redactCitizenText } from '../crypto/masking';
 import { esc, layout } from './html';
 import { PublicCaseRow } from './public-list.repository';
 
@@ -22,10 +22,7 @@ export interface PublicCase {
 
 /** The public view of a case: personal data removed from every text; no contact field at all. */
 export function publicCase(r: PublicCaseRow, citizenName: string | undefined, channelLabel: (id: string) => string): PublicCase {
-  const clean = (s: string) => {
-    const text = redactText(s);
-    return citizenName && citizenName.length >= 2 ? text.split(citizenName).join(maskName(citizenName)) : text;
-  };
+  const clean = (s: string) => redactCitizenText(s, citizenName);
   return {
     caseNo: r.caseNo,
     channelLabel: channelLabel(r.channelId),

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EVENT_LABELS, statusLabel } from '../cases/domain/status';
 import { PiiCipher } from '../crypto/pii-cipher';
-import { redactText } from '../crypto/masking';
+import { redactCitizenText } from '../crypto/masking';
 import { canonicalQueryCode } from '../intake/query-code';
 import { WorkflowService } from '../workflow/workflow.service';
 
@@ -64,9 +64,11 @@ export class QueryService {
       receiptNo: string; channelId: string; inboundStatus: string; receivedAt: Date;
       caseId: string | null; caseNo: string | null; title: string | null; status: string | null;
       reply: { content: string; unit?: string; at: string } | null; satisfaction: string | null; upstream: { reply?: { content: string; organization?: string; at?: string } } | null;
+      nameSealed: string | null;
     }[] = await this.db.query(
       `SELECT i.receipt_no AS "receiptNo", i.channel_id AS "channelId", i.status AS "inboundStatus", i.received_at AS "receivedAt",
-              c.id::text AS "caseId", c.case_no AS "caseNo", c.title, c.status, c.reply, c.satisfaction, c.upstream
+              c.id::text AS "caseId", c.case_no AS "caseNo", c.title, c.status, c.reply, c.satisfaction, c.upstream,
+              c.citizen_name_sealed AS "nameSealed"
          FROM inbound_message i LEFT JOIN cases c ON c.inbound_id = i.id
         WHERE i.query_code_hash = $1`,
       [this.cipher.blindIndex('query-code', canonical)],
@@ -74,6 +76,8 @@ export class QueryService {
     const row = rows[0];
     if (!row) throw new NotFoundException('no message has this query code');
     const status = row.status ?? (row.inboundStatus === 'failed' ? 'intake_failed' : 'received');
+    // Whoever holds the code sees no personal data, not even the name the citizen typed in the title.
+    const name = this.cipher.openOptional(row.nameSealed);
     // (a row without a case is either pending — being registered — or failed)
     const events: { at: Date; type: string }[] = row.caseId
       ? await this.db.query(`SELECT at, type FROM case_event WHERE case_id = $1 AND visible_to_citizen ORDER BY at, id`, [row.caseId])
@@ -82,15 +86,15 @@ export class QueryService {
       receiptNo: row.receiptNo,
       caseNo: row.caseNo,
       channelId: row.channelId,
-      title: row.title === null ? null : redactText(row.title),
+      title: row.title === null ? null : redactCitizenText(row.title, name),
       status,
       statusLabel: statusLabel(status),
       receivedAt: row.receivedAt,
       timeline: events.map((e) => ({ at: e.at, type: e.type, label: EVENT_LABELS[e.type] ?? e.type })),
       reply: row.reply
-        ? { content: redactText(row.reply.content), unit: row.reply.unit ?? null, at: new Date(row.reply.at) }
+        ? { content: redactCitizenText(row.reply.content, name), unit: row.reply.unit ?? null, at: new Date(row.reply.at) }
         : row.upstream?.reply
-          ? { content: redactText(row.upstream.reply.content), unit: row.upstream.reply.organization ?? null, at: new Date(row.upstream.reply.at ?? row.receivedAt) }
+          ? { content: redactCitizenText(row.upstream.reply.content, name), unit: row.upstream.reply.organization ?? null, at: new Date(row.upstream.reply.at ?? row.receivedAt) }
           : null,
       satisfaction: row.satisfaction,
       canRate: row.status === 'replied',

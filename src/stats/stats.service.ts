@@ -7,7 +7,7 @@ import { ChannelRegistry } from '../channels/channel-registry.service';
 import { HUB_CONFIG } from '../config/config.module';
 import { HubConfig } from '../config/env';
 import { PiiCipher } from '../crypto/pii-cipher';
-import { maskName, redactText } from '../crypto/masking';
+import { redactCitizenText } from '../crypto/masking';
 import { statusLabel } from '../cases/domain/status';
 import { AssessmentBuilder } from './domain/assessment';
 import { CityStatsBuilder, nextDay } from './domain/city-stats';
@@ -138,9 +138,7 @@ export class StatsService {
 
   /** Free text with typed contacts and the citizen's own name masked (reports, overdue lists). */
   clean(text: string, nameSealed: string | null | undefined): string {
-    const name = this.cipher.openOptional(nameSealed);
-    const redacted = redactText(text);
-    return name && name.length >= 2 ? redacted.split(name).join(maskName(name)) : redacted;
+    return redactCitizenText(text, this.cipher.openOptional(nameSealed));
   }
 
   /** `count` months ending with the period's last month (which ends with the period). */
