@@ -1,5 +1,5 @@
 # The hub as one image: API and worker (HUB_ROLES decides which a container runs).
-# Not built on the development machines (no Docker engine there); see README "Deploying elsewhere".
+# Not built on the development machines (no Docker engine there); see README "Scaling and deployment".
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

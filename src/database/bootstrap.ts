@@ -45,7 +45,13 @@ export async function migrate(config: HubConfig): Promise<string[]> {
     const runner = ds.createQueryRunner();
     await runner.connect();
     try {
-      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      // Wait for the lock by polling, not with a blocking pg_advisory_lock: a migration that builds
+      // an index CONCURRENTLY waits for every open statement to finish, including another process's
+      // blocked lock call, which itself waits for the migration: a deadlock PostgreSQL cannot see
+      // (three of four simultaneous boots hung in the scale-out test).
+      while (!(await runner.query('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK]))[0].ok) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
       const done = await ds.runMigrations({ transaction: 'each' });
       return done.map((m) => m.name);
     } finally {

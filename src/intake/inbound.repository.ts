@@ -97,9 +97,9 @@ export class InboundRepository {
     );
   }
 
-  async forwardSeen(signature: string): Promise<boolean> {
-    const rows = await this.db.query(`SELECT 1 FROM forward_nonce WHERE signature = $1`, [signature]);
-    return rows.length > 0;
+  /** Releases a forward's claim when its message was refused or could not be stored (it may be sent again). */
+  async forgetForward(signature: string): Promise<void> {
+    await this.db.query(`DELETE FROM forward_nonce WHERE signature = $1`, [signature]);
   }
 
   /** Remembers a forward's signature; false when it was seen before (a replay). Forgets after a day. */

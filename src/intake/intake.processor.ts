@@ -36,6 +36,10 @@ export class IntakeProcessor implements OnModuleInit, OnApplicationShutdown {
     this.worker = new Worker<IntakeJobData, IntakeJobResult>(INTAKE_QUEUE, (job) => this.process(job), {
       connection: redisOptions(this.config.redisUrl, 'worker'),
       concurrency: this.config.workerConcurrency,
+      // Registering a case takes milliseconds: a job whose worker died (SIGKILL, Redis cut) is
+      // taken back after ~10–20 s instead of BullMQ's default 30–60 s.
+      lockDuration: 10_000,
+      stalledInterval: 10_000,
     });
     this.worker.on('failed', (job, err) => void this.onFailed(job, err));
     this.worker.on('error', (err) => this.logger.warn({ err: err.message }, 'intake worker error'));

@@ -75,8 +75,25 @@ export class IntakeService {
     }
 
     const { adapter, config } = this.registry.resolve(decision.channel);
-    if (s.forward) await this.checkForward(s, config);
+    if (s.forward) {
+      await this.checkForward(s, config);
+      try {
+        return await this.admitted(s, adapter, config, outcome);
+      } catch (err) {
+        await this.inbound.forgetForward(s.forward.signature!).catch(() => undefined);
+        throw err;
+      }
+    }
+    return this.admitted(s, adapter, config, outcome);
+  }
 
+  /** A submission the channel table admits (and, for a forward, whose signature was claimed): checked, stored, queued. */
+  private async admitted(
+    s: Submission,
+    adapter: ReturnType<ChannelRegistry['resolve']>['adapter'],
+    config: Record<string, unknown>,
+    outcome: (o: IntakeOutcome) => void,
+  ): Promise<{ receipt: Receipt; replayed: boolean }> {
     if (s.idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(s.idempotencyKey)) {
       outcome('invalid');
       throw new InvalidSubmission([{ field: 'Idempotency-Key', code: 'invalid', message: 'Idempotency-Key must be 1–128 printable ASCII characters' }]);
@@ -97,7 +114,6 @@ export class IntakeService {
     const requestHash = createHash('sha256').update(JSON.stringify(message)).digest('hex');
 
     const stored = await this.store(s, externalId, requestHash);
-    if (s.forward) await this.inbound.rememberForward(s.forward.signature!, s.channelId, this.clock.now()).catch(() => undefined);
     if (!stored.created) {
       if (stored.row.requestHash !== requestHash) {
         // The same key with another message: never hand out the first message's query code.
@@ -136,11 +152,13 @@ export class IntakeService {
       };
       throw new HttpException({ statusCode: 401, error: 'forward_signature_invalid', message: why[check] }, 401);
     }
-    // Seen before → a replay. The signature is remembered only once the message is stored, so a
-    // portal whose first try met a 503 can send the very same request again.
+    // Claimed atomically (a unique signature), so the same forward sent to two API processes at
+    // once is one message; seen before → a replay. If the message is then refused or cannot be
+    // stored, the claim is released (submit), so a portal whose first try met a 503 can send the
+    // very same request again.
     let seen: boolean;
     try {
-      seen = await this.inbound.forwardSeen(f.signature!);
+      seen = !(await this.inbound.rememberForward(f.signature!, s.channelId, this.clock.now()));
     } catch (err) {
       throw this.unavailable(s.channelId, err);
     }
