@@ -7,10 +7,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { createWorkerContext } from '../../src/app';
 import { CalendarService } from '../../src/calendar/calendar.service';
@@ -21,9 +18,9 @@ import { WorkflowRepository } from '../../src/workflow/workflow.repository';
 import { WorkflowScheduler } from '../../src/workflow/workflow.scheduler';
 import { WorkflowService } from '../../src/workflow/workflow.service';
 import { eventually, phoneFor, validMessage } from '../utils/hub';
+import { booted, freePort, MAIN, Proc, spawnBuiltHub, stop } from '../utils/hub-process';
 import { TcpProxy } from '../utils/tcp-proxy';
 
-const MAIN = join(__dirname, '../../dist/src/main.js');
 const DB = 'liuyan_test_faults';
 const DIRECT_DB = `postgres://postgres@127.0.0.1:5432/${DB}`;
 const REDIS_DB = 0;
@@ -44,52 +41,9 @@ const ENV: Record<string, string> = {
   HUB_REMINDER_LADDER: '1',
 };
 
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: string | null }>;
-}
-
+/** The built hub with this file's environment. */
 function spawnHub(name: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (d: Buffer) => {
-    out += d;
-    if (out.length > 200_000) out = out.slice(-100_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return { name, child, output: () => out, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function booted(p: Proc, ready: () => Promise<boolean>): Promise<void> {
-  let exit: { code: number | null } | undefined;
-  void p.exited.then((e) => (exit = e));
-  await eventually(async () => {
-    if (exit) throw new Error(`${p.name} exited (${exit.code}) while booting`);
-    return (await ready()) ? true : undefined;
-  }, 60_000, `${p.name} to boot`).catch((err: Error) => {
-    throw new Error(`${err.message}\n--- ${p.name} output ---\n${p.output().slice(-3000)}`);
-  });
-}
-
-/** SIGTERM, then SIGKILL after 15 s. */
-async function stop(p: Proc): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
-  p.child.kill('SIGTERM');
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
-  await p.exited;
-  clearTimeout(timer);
+  return spawnBuiltHub(name, { ...ENV, ...env });
 }
 
 async function dropDatabase(): Promise<void> {
