@@ -30,7 +30,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   try {
     await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
   } catch (err) {
-    if ((err as { code?: string }).code !== '42P04') throw err; // created meanwhile by another process
+    // Created meanwhile by another process: 42P04 when it already existed, 23505 (a unique
+    // violation in pg_database) when both CREATE DATABASE statements ran at the same moment.
+    const code = (err as { code?: string }).code;
+    if (code !== '42P04' && code !== '23505') throw err;
   } finally {
     await client.end();
   }
