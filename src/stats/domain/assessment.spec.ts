@@ -21,36 +21,11 @@ import {
   WorkdayCounter,
 } from './assessment';
 import { CriticisedCase, OverdueCase, Period, UnitFigures } from './figures';
+import { fakeCalendar } from '../../../test/utils/fake-calendar';
 
 // ---------------------------------------------------------------- fakes and helpers
 
-const HOLIDAYS = new Set(['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07', '2026-10-08']);
-const MAKEUP_WORKDAYS = new Set(['2026-09-27', '2026-10-10']);
-
-function dayAfter(d: string): string {
-  const t = new Date(`${d}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + 1);
-  return t.toISOString().slice(0, 10);
-}
-
-function isWorkday(d: string): boolean {
-  if (d.startsWith('2024-')) throw new Error(`fake calendar does not cover 2024 (${d})`);
-  if (MAKEUP_WORKDAYS.has(d)) return true;
-  if (HOLIDAYS.has(d)) return false;
-  const dow = new Date(`${d}T00:00:00Z`).getUTCDay();
-  return dow !== 0 && dow !== 6;
-}
-
-/** Working days d with a < d ≤ b; throws for 2024 like the real calendar for an uncovered year. */
-const cal: WorkdayCounter = {
-  workdaysBetween(a, b) {
-    isWorkday(a);
-    isWorkday(b);
-    let n = 0;
-    for (let d = dayAfter(a); d <= b; d = dayAfter(d)) if (isWorkday(d)) n++;
-    return n;
-  },
-};
+const cal: WorkdayCounter = fakeCalendar;
 
 /** One timeline event; `at` is 10:00 (or `time`) local time of `day`. */
 function ev(type: string, day: string, data: Record<string, unknown> = {}, time = '10:00'): TimelineEvent {
@@ -90,10 +65,6 @@ function assess(timelines: CaseTimeline[], period: Period = OCT, calendar: Workd
   const b = new AssessmentBuilder(period, calendar);
   for (const t of timelines) b.add(t);
   return b.build(AS_OF);
-}
-
-function unitsOf(timelines: CaseTimeline[], period: Period = OCT): Record<string, UnitFigures> {
-  return Object.fromEntries(assess(timelines, period).assessment.units.map((u) => [u.unit, u]));
 }
 
 /** A unit's complete figures: zero counts and null rates unless given (score and rank must be given). */
