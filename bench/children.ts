@@ -4,6 +4,7 @@
  * every child still alive is killed when the bench exits for any reason.
  */
 import { ChildProcess, fork } from 'node:child_process';
+import { createServer } from 'node:net';
 
 const LOG_LINES = 60;
 
@@ -158,4 +159,17 @@ export function installExitHandlers(cleanUp: () => Promise<void>): void {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A TCP port nobody listens on right now (for a child server to take). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
 }

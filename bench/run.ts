@@ -15,9 +15,8 @@
  * BENCH_DRAIN_TIMEOUT_SECONDS (120).
  */
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { Child, installExitHandlers, startChild, stopAll } from './children';
+import { Child, freePort, installExitHandlers, startChild, stopAll } from './children';
 import { BenchConfig, databaseUrl, loadBenchConfig, redisUrl } from './config';
 import { byPid, CpuGroup, cpuGroups, CpuShares, forkedBy, formatCpu, startCpu } from './cpu';
 import { createDatabase, dropDatabase, flushRedisDb, Probe, redisVersion, serverDescription, walPosition } from './db';
@@ -35,17 +34,6 @@ function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
 
 function distFile(cfg: BenchConfig, path: string): string {
   const file = resolve(cfg.root, 'dist', path);

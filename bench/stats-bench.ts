@@ -31,17 +31,17 @@ process.env.TZ = 'Asia/Shanghai'; // as the hub: the calendar package reads date
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { StatsRepository } from '../src/stats/stats.repository';
-import { Child, installExitHandlers, sleep, startChild, stopAll } from './children';
+import { Child, freePort, installExitHandlers, sleep, startChild, stopAll } from './children';
 import { cpuGroups, CpuShares, formatCpu, startCpu } from './cpu';
 import { createDatabase, dropDatabase, flushRedisDb, redisVersion, serverDescription } from './db';
 import { describeMachine, Machine } from './machine';
 import { renderMachine } from './report';
 import { seedStats, SeedResult, TZ } from './stats-seed';
+import type { CityStats } from '../src/stats/domain/figures';
 
 const DATABASE = 'liuyan_bench_stats';
 const REDIS_DB = 11;
@@ -94,17 +94,6 @@ function log(message: string): void {
   process.stderr.write(`[bench:stats ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
 
 async function withDb<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: dbUrl, application_name: 'bench-stats' });
@@ -532,20 +521,8 @@ async function independentCounts(period: { from: string; to: string }): Promise<
 // ---------------------------------------------------------------------------------------------
 // Output
 
-interface CityBody {
-  received: number;
-  accepted: number;
-  declined: number;
-  referred: number;
-  transferred: number;
-  replied: number;
-  closed: number;
-  archived: number;
-  duplicates: number;
-  byCategory: { key: string; count: number }[];
-  satisfaction: { rated: number };
-  replyWorkdays: { median: number | null; p90: number | null; mean: number | null };
-}
+/** The statistics answer, as the hub types it. */
+type CityBody = CityStats;
 
 interface UnitsBody {
   assessment: { units: Record<string, number | string | null>[] };
