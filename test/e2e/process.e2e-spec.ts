@@ -3,32 +3,17 @@
  * process, a database that does not exist yet, JSON logs, and a clean stop on SIGTERM.
  * Needs `npm run build` first (`npm test` does it).
  */
-import { ChildProcess, execSync, spawn } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { eventually } from '../utils/hub';
+import { freePort, MAIN, spawnBuiltHub } from '../utils/hub-process';
 
-const MAIN = join(__dirname, '../../dist/src/main.js');
 const DB = 'liuyan_test_process';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: string | null }> } {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return { child, output: () => out, exited };
-}
+/** The built hub with exactly this environment (plus PATH). */
+const run = (env: Record<string, string>) => spawnBuiltHub('hub', env);
 
 describe('the hub as a process (npm start)', () => {
   beforeAll(async () => {
