@@ -17,6 +17,7 @@ import { ExportsService } from './exports/exports.service';
 import { HUB_CONFIG } from './config/config.module';
 import { HubConfig } from './config/env';
 import { PublicRateLimitGuard } from './http/rate-limit.guard';
+import { HubThrottlerStorage } from './http/rate-limit.storage';
 import { IntakeController } from './intake/intake.controller';
 import { IntakeService } from './intake/intake.service';
 import { HealthController } from './ops/health.controller';
@@ -39,7 +40,10 @@ import { StatsController } from './stats/stats.controller';
     AuthModule,
     ThrottlerModule.forRootAsync({
       inject: [HUB_CONFIG],
-      useFactory: (config: HubConfig) => ({ throttlers: [{ name: 'default', ttl: 60_000, limit: Math.max(config.rateLimit, 1) }] }),
+      useFactory: (config: HubConfig) => ({
+        throttlers: [{ name: 'default', ttl: 60_000, limit: Math.max(config.rateLimit, 1) }],
+        storage: new HubThrottlerStorage(config),
+      }),
     }),
   ],
   controllers: [

@@ -25,6 +25,8 @@ export interface HubConfig {
   adminPassword?: string;
   /** Requests per minute per client on public routes; 0 turns the limit off. */
   rateLimit: number;
+  /** Where that limit counts: in Redis, shared by every API process, or per process in memory. */
+  rateLimitStore: 'redis' | 'memory';
   bodyLimitBytes: number;
   trustProxy: string | false;
   logLevel: string;
@@ -206,6 +208,8 @@ export function loadConfig(env: Env = process.env): HubConfig {
     throw new ConfigError('HUB_LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent`);
   }
   const port = int(env, 'PORT', 3000, 0, 65535);
+  const rateLimitStore = env.HUB_RATE_LIMIT_STORE?.trim() || 'redis';
+  if (rateLimitStore !== 'redis' && rateLimitStore !== 'memory') throw new ConfigError('HUB_RATE_LIMIT_STORE', 'must be redis or memory');
 
   return {
     env: nodeEnv,
@@ -220,6 +224,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     adminUsername,
     adminPassword,
     rateLimit: int(env, 'HUB_RATE_LIMIT', 120, 0, 1_000_000),
+    rateLimitStore,
     bodyLimitBytes: int(env, 'HUB_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     trustProxy: trustProxyRaw ? trustProxyRaw : false,
     logLevel,

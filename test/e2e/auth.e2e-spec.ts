@@ -1,7 +1,9 @@
 import { AuthService } from '../../src/auth/auth.service';
 import { FixedClock } from '../../src/common/clock';
 import { RouteAudit } from '../../src/auth/route-audit';
-import { ADMIN } from '../utils/env';
+import IORedis from 'ioredis';
+import { ADMIN, TEST_REDIS_URL } from '../utils/env';
+import { TcpProxy } from '../utils/tcp-proxy';
 import { drained, startHub, TestHub, validMessage } from '../utils/hub';
 
 const METRICS_TOKEN = 'prometheus-scrape-token-0123456789';
@@ -198,5 +200,78 @@ describe('rate limit on public routes', () => {
     // A signature header alone buys nothing.
     await hub.http().post('/api/v1/auth/login').set('X-Hub-Signature', 'sha256=' + '0'.repeat(64)).send({ username: 'x', password: 'y' }).expect(429);
     for (let i = 0; i < 5; i++) await hub.http().get('/api/v1/cases').set('Authorization', `Bearer ${staff}`).expect(200);
+  });
+});
+
+describe('rate limit shared by every API process (HUB_RATE_LIMIT_STORE=redis, the default)', () => {
+  // Two API apps on one PostgreSQL and one Redis, as two processes behind a proxy would be.
+  const env = { HUB_RATE_LIMIT: '10', HUB_TRUST_PROXY: 'loopback' };
+  let a: TestHub;
+  let b: TestHub;
+  beforeAll(async () => {
+    a = await startHub({ env });
+    b = await startHub({ env, reset: false });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+  const from = (hub: TestHub, ip: string) => hub.http().get('/api/v1/channels').set('X-Forwarded-For', ip);
+
+  it('counts one budget per client across processes', async () => {
+    for (let i = 0; i < 5; i++) await from(a, '198.51.100.1').expect(200);
+    for (let i = 0; i < 5; i++) await from(b, '198.51.100.1').expect(200);
+    const res = await from(a, '198.51.100.1').expect(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    await from(b, '198.51.100.1').expect(429);
+    // Another client behind the same proxy has a budget of its own.
+    await from(b, '198.51.100.2').expect(200);
+  });
+
+  it('lets exactly the limit through when a client sends many requests at once to both processes', async () => {
+    const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => from(i % 2 ? a : b, '198.51.100.3').then((r) => r.status)));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+  });
+
+  it('keeps no client address in Redis, only a hash of it, and only for the window', async () => {
+    await from(a, '198.51.100.4').expect(200);
+    const redis = new IORedis(TEST_REDIS_URL);
+    try {
+      const keys = await redis.keys('hub:ratelimit:*');
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.join(' ')).not.toContain('198.51.100');
+      for (const k of keys) expect(await redis.pttl(k)).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('rate limit when Redis is away', () => {
+  const proxy = new TcpProxy('127.0.0.1', Number(new URL(TEST_REDIS_URL).port || 6379));
+  let hub: TestHub;
+  beforeAll(async () => {
+    const port = await proxy.start();
+    const redisUrl = new URL(TEST_REDIS_URL);
+    redisUrl.port = String(port);
+    hub = await startHub({ env: { HUB_RATE_LIMIT: '4', REDIS_URL: redisUrl.toString() } });
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await proxy.cut();
+  });
+
+  it('counts in the process meanwhile: public routes keep answering, and still stop at the limit', async () => {
+    await hub.http().get('/api/v1/channels').expect(200); // counted in Redis
+    await proxy.cut();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await hub.http().get('/api/v1/channels')).status);
+    expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
+    expect(statuses.slice(4)).toEqual([429, 429]);
+    // Back: the hub reconnects (health says so) before it is closed.
+    await proxy.restore();
+    for (let i = 0; i < 100 && (await hub.http().get('/health')).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+    await hub.http().get('/health').expect(200);
   });
 });
