@@ -65,10 +65,15 @@ export class QueryService {
       caseId: string | null; caseNo: string | null; title: string | null; status: string | null;
       reply: { content: string; unit?: string; at: string } | null; satisfaction: string | null; upstream: { reply?: { content: string; organization?: string; at?: string } } | null;
       nameSealed: string | null;
+      /** The citizen-visible steps, oldest first (null before the case exists). */
+      events: { at: string; type: string }[] | null;
     }[] = await this.db.query(
+      // One round trip: the message, its case and the case's citizen-visible timeline.
       `SELECT i.receipt_no AS "receiptNo", i.channel_id AS "channelId", i.status AS "inboundStatus", i.received_at AS "receivedAt",
               c.id::text AS "caseId", c.case_no AS "caseNo", c.title, c.status, c.reply, c.satisfaction, c.upstream,
-              c.citizen_name_sealed AS "nameSealed"
+              c.citizen_name_sealed AS "nameSealed",
+              (SELECT json_agg(json_build_object('at', e.at, 'type', e.type) ORDER BY e.at, e.id)
+                 FROM case_event e WHERE e.case_id = c.id AND e.visible_to_citizen) AS events
          FROM inbound_message i LEFT JOIN cases c ON c.inbound_id = i.id
         WHERE i.query_code_hash = $1`,
       [this.cipher.blindIndex('query-code', canonical)],
@@ -79,9 +84,7 @@ export class QueryService {
     // Whoever holds the code sees no personal data, not even the name the citizen typed in the title.
     const name = this.cipher.openOptional(row.nameSealed);
     // (a row without a case is either pending — being registered — or failed)
-    const events: { at: Date; type: string }[] = row.caseId
-      ? await this.db.query(`SELECT at, type FROM case_event WHERE case_id = $1 AND visible_to_citizen ORDER BY at, id`, [row.caseId])
-      : [{ at: row.receivedAt, type: 'received' }];
+    const events = row.caseId ? (row.events ?? []).map((e) => ({ at: new Date(e.at), type: e.type })) : [{ at: row.receivedAt, type: 'received' }];
     return {
       receiptNo: row.receiptNo,
       caseNo: row.caseNo,
