@@ -30,8 +30,11 @@ export interface BenchConfig {
   hubRedisDb: number;
   /** Root of the project (for dist/ paths and docs/). */
   root: string;
-  /** Where the markdown goes. */
+  /** Also measure the 1,000,000-case store (BENCH_STORE=0 skips it). */
+  store: boolean;
+  /** Where the markdown goes: the detailed tables, and the summary with the machine. */
   docsFile: string;
+  readmeFile: string;
 }
 
 function intEnv(name: string, fallback: number, min: number, max: number): number {
@@ -77,7 +80,9 @@ export function loadBenchConfig(): BenchConfig {
     floorRedisDb: 12,
     hubRedisDb: 13,
     root,
+    store: process.env.BENCH_STORE !== '0',
     docsFile: resolve(root, 'docs', 'benchmarks.md'),
+    readmeFile: resolve(root, 'README.md'),
   };
 }
 

@@ -14,14 +14,17 @@ export interface LoadSpec {
   /** …a fixed number of requests, sent within at most `maxSeconds` (then the run is cut short). */
   amount?: number;
   maxSeconds?: number;
-  bodies: MessageStream;
+  /** POST bodies (intake runs)… */
+  bodies?: MessageStream;
+  /** …or GET requests to these paths (query runs), taken in turn. */
+  paths?: () => string;
 }
 
 export interface LoadResult {
   connections: number;
   /** Wall-clock seconds of the run as autocannon measured it. */
   seconds: number;
-  /** Responses with status 202. */
+  /** Responses with the expected status: 202 for a POST, 200 for a GET. */
   accepted: number;
   /** Responses with any other status. */
   non202: number;
@@ -37,7 +40,25 @@ export interface LoadResult {
 
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if ((spec.seconds === undefined) === (spec.amount === undefined)) throw new Error('runLoad: give either seconds or amount');
-  const bodies = spec.bodies;
+  if ((spec.bodies === undefined) === (spec.paths === undefined)) throw new Error('runLoad: give either bodies or paths');
+  const { bodies, paths } = spec;
+  const expected = bodies ? '202' : '200';
+  const request: autocannon.Request = bodies
+    ? {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => {
+          req.body = bodies.next();
+          return req;
+        },
+      }
+    : {
+        method: 'GET',
+        setupRequest: (req) => {
+          req.path = paths!();
+          return req;
+        },
+      };
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
     let limit: NodeJS.Timeout | undefined;
@@ -47,23 +68,14 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         connections: spec.connections,
         ...(spec.amount !== undefined ? { amount: spec.amount } : { duration: spec.seconds }),
         timeout: 10,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (req) => {
-              req.body = bodies.next();
-              return req;
-            },
-          },
-        ],
+        requests: [request],
       },
       (err, r) => {
         clearTimeout(limit);
         if (err) return reject(err);
         const statusCounts: Record<string, number> = {};
         for (const [code, s] of Object.entries(r.statusCodeStats)) statusCounts[code] = s.count;
-        const accepted = statusCounts['202'] ?? 0;
+        const accepted = statusCounts[expected] ?? 0;
         const responses = Object.values(statusCounts).reduce((a, b) => a + b, 0);
         resolve({
           connections: spec.connections,

@@ -1,31 +1,42 @@
 /**
- * `npm run bench`: the hub against two hand-written floors, on this machine, in one run.
+ * `npm run bench`: the hub against hand-written floors, on this machine, in one run, one table.
  *
  *   Floor A  express + one INSERT of the raw JSON + one BullMQ add, answers 202 (intake floor)
  *   Floor B  floor A + a BullMQ worker process that reads the raw row and INSERTs a case row
+ *   Raw      PostgreSQL single-row INSERTs from 20 clients; BullMQ adds and no-op processing
+ *            (bench/raw-floors.ts): what the database and the queue do with nothing in between
  *   Hub      dist/src/main.js (API process + forked worker process), fresh database
+ *   Store    1,000,000 cases (bench/stats-bench.ts): query by code beside floor Q (express + one
+ *            indexed SELECT), the statistics beside the same SQL streamed by plain pg, the 月报
+ *   Mappers  each pull adapter's mapper over its fixtures, one core
  *
- * Intake runs are fixed-duration autocannon runs (BENCH_SECONDS, default 10) at 50 connections;
- * end-to-end runs send a burst of BENCH_BURST messages (default 20000) at 50 connections and time
- * until the last case row exists. Progress goes to stderr; the table to stdout and to
- * docs/benchmarks.md. Every server is a child process, stopped at the end or on any error.
+ * Intake runs are fixed-duration autocannon runs (BENCH_SECONDS, default 10) at 10, 50 and 100
+ * connections, hub and floor A alike; end-to-end runs send a burst of BENCH_BURST messages
+ * (default 20000) at 50 connections and time until the last case row exists. Peak RSS of every
+ * server process is sampled during each run. Progress goes to stderr; the summary table to
+ * stdout, to README.md (with the machine) and, with the detailed tables, to docs/benchmarks.md.
+ * Every server is a child process, stopped at the end or on any error.
  *
- * Other settings: BENCH_WARMUP_SECONDS (2), BENCH_CONCURRENCIES (extra hub intake runs, "10,100"),
- * BENCH_API_ONLY=0 (skip the HUB_ROLES=api diagnostic run), BENCH_KEEP_DB=1 (keep the databases),
- * BENCH_DRAIN_TIMEOUT_SECONDS (120).
+ * Other settings: BENCH_WARMUP_SECONDS (2), BENCH_CONCURRENCIES (intake runs besides 50, "10,100"),
+ * BENCH_API_ONLY=0 (skip the HUB_ROLES=api diagnostic run), BENCH_KEEP_DB=1 (keep the intake
+ * databases), BENCH_DRAIN_TIMEOUT_SECONDS (120), BENCH_STORE=0 (skip the 1,000,000-case part),
+ * and the store's own (bench/stats-bench.ts): BENCH_RESEED=1, BENCH_DROP_STORE=1, BENCH_STATS_REPEAT.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Child, freePort, installExitHandlers, startChild, stopAll } from './children';
 import { BenchConfig, databaseUrl, loadBenchConfig, redisUrl } from './config';
 import { byPid, CpuGroup, cpuGroups, CpuShares, forkedBy, formatCpu, startCpu } from './cpu';
+import { forkedNodes, MemoryGroup, PeakRss, startRssSampler } from './memory';
+import { RawFloors, runRawFloors } from './raw-floors';
+import { cleanUpStore, runStoreBench, StoreResult } from './stats-bench';
 import { createDatabase, dropDatabase, flushRedisDb, Probe, redisVersion, serverDescription, walPosition } from './db';
 import { FLOOR_SCHEMA } from './floor-common';
 import { LoadResult, LoadSpec, runLoad } from './load';
 import { describeMachine } from './machine';
 import { MessageStream } from './messages';
 import { benchMappers } from './mappers';
-import { generatedBlock, renderTable, renderVerdict, Row, writeDoc } from './report';
+import { generatedBlock, README_BLOCK, readmeBlock, renderSummary, renderTable, renderVerdict, Row, SummaryRow, summaryRows, writeDoc } from './report';
 
 /** Distinct message texts (each request also gets a phone number of its own). */
 const MESSAGE_TEMPLATES = 4096;
@@ -44,25 +55,35 @@ function distFile(cfg: BenchConfig, path: string): string {
 // ---------------------------------------------------------------------------------------------
 // Measurements
 
+/** The servers under test: how to find their CPU time, and their processes for memory. */
+interface Servers {
+  cpu: CpuGroup[];
+  memory: MemoryGroup[];
+}
+
 interface Measured {
   load: LoadResult;
   cpu: CpuShares;
   /** WAL written during the run, in bytes (whole cluster). */
   walBytes: number;
+  /** Peak resident set of each server group during the run, MiB. */
+  rss: PeakRss;
 }
 
-/** CPU split and WAL volume from now until the returned function is called. */
-async function startMeters(cfg: BenchConfig, servers: CpuGroup[]): Promise<() => Promise<{ cpu: CpuShares; walBytes: number }>> {
+/** CPU split, WAL volume and peak RSS from now until the returned function is called. */
+async function startMeters(cfg: BenchConfig, servers: Servers): Promise<() => Promise<{ cpu: CpuShares; walBytes: number; rss: PeakRss }>> {
   const wal0 = await walPosition(cfg.pgAdminUrl);
-  const stopCpu = startCpu(cpuGroups(servers));
+  const stopCpu = startCpu(cpuGroups(servers.cpu));
+  const stopRss = startRssSampler(servers.memory);
   return async () => {
     const cpu = stopCpu();
-    return { cpu, walBytes: Number((await walPosition(cfg.pgAdminUrl)) - wal0) };
+    const rss = stopRss();
+    return { cpu, rss, walBytes: Number((await walPosition(cfg.pgAdminUrl)) - wal0) };
   };
 }
 
-/** A fixed-duration load run, with the CPU split and WAL volume over its duration. */
-async function intakeRun(cfg: BenchConfig, spec: LoadSpec, servers: CpuGroup[]): Promise<Measured> {
+/** A fixed-duration load run, with the CPU split, WAL volume and peak RSS over its duration. */
+async function intakeRun(cfg: BenchConfig, spec: LoadSpec, servers: Servers): Promise<Measured> {
   const stop = await startMeters(cfg, servers);
   const load = await runLoad(spec);
   return { load, ...(await stop()) };
@@ -88,6 +109,7 @@ function intakeRow(measurement: string, r: Measured, withWal: boolean): Row {
     errors: r.load.errors,
     walKbPerMsg: withWal && r.load.accepted > 0 ? r.walBytes / 1024 / r.load.accepted : undefined,
     cpu: formatCpu(r.cpu),
+    rss: r.rss,
     note: disturbance(r.cpu),
   };
 }
@@ -115,7 +137,7 @@ interface BurstResult extends Measured {
  * Sends `cfg.burst` messages and times until every accepted one is a case row. The end is the
  * newest case row's creation time (set by the worker), so polling granularity does not matter.
  */
-async function burst(cfg: BenchConfig, url: string, bodies: MessageStream, probe: Probe, sql: CaseQueries, servers: CpuGroup[]): Promise<BurstResult> {
+async function burst(cfg: BenchConfig, url: string, bodies: MessageStream, probe: Probe, sql: CaseQueries, servers: Servers): Promise<BurstResult> {
   const baseline = await probe.number(sql.count);
   const stop = await startMeters(cfg, servers);
   const load = await runLoad({ url, connections: cfg.connections, amount: cfg.burst, maxSeconds: cfg.drainTimeoutMs / 1000, bodies });
@@ -146,6 +168,7 @@ function burstRow(measurement: string, b: BurstResult): Row {
     errors: b.load.errors,
     walKbPerMsg: b.cases > 0 ? b.walBytes / 1024 / b.cases : undefined,
     cpu: formatCpu(b.cpu),
+    rss: b.rss,
     note: [
       `burst of ${b.load.accepted + b.load.non202 + b.load.errors}; last case ${b.seconds.toFixed(1)} s after the first request; latencies are the burst's intake`,
       b.halves ? `cases/s in the burst's 1st half ${b.halves[0].toFixed(0)}, 2nd half ${b.halves[1].toFixed(0)}` : undefined,
@@ -161,10 +184,20 @@ function burstRow(measurement: string, b: BurstResult): Row {
 // Floors
 
 interface FloorResults {
-  intake: Row;
+  /** Floor A at each concurrency, fewest connections first. */
+  intake: { connections: number; row: Row; rate: number }[];
   endToEnd: Row;
-  intakeRate: number;
   endToEndRate: number;
+  raw: RawFloors;
+}
+
+/** The concurrencies of the intake runs: the main one, then the sweep, in increasing order. */
+function concurrencies(cfg: BenchConfig): number[] {
+  return [...new Set([cfg.connections, ...cfg.sweep])].sort((x, y) => x - y);
+}
+
+function pidsOf(child: Child): () => number[] {
+  return () => (child.proc.pid ? [child.proc.pid] : []);
 }
 
 async function runFloors(cfg: BenchConfig, bodies: MessageStream): Promise<FloorResults> {
@@ -182,14 +215,18 @@ async function runFloors(cfg: BenchConfig, bodies: MessageStream): Promise<Floor
   try {
     await server.readyHttp(`http://127.0.0.1:${port}/health`, 20_000);
     probe = await Probe.open(dbUrl);
-    const srv: CpuGroup = { label: 'srv', match: byPid(server.proc.pid) };
+    const srv: Servers = { cpu: [{ label: 'srv', match: byPid(server.proc.pid) }], memory: [{ label: 'srv', pids: pidsOf(server) }] };
 
     if (cfg.warmupSeconds > 0) {
       log(`floor A: warm-up ${cfg.warmupSeconds} s`);
       await runLoad({ url, connections: cfg.connections, seconds: cfg.warmupSeconds, bodies });
     }
-    log(`floor A: intake, ${cfg.connections} connections, ${cfg.seconds} s`);
-    const a = await intakeRun(cfg, { url, connections: cfg.connections, seconds: cfg.seconds, bodies }, [srv]);
+    const intake: FloorResults['intake'] = [];
+    for (const c of concurrencies(cfg)) {
+      log(`floor A: intake, ${c} connections, ${cfg.seconds} s`);
+      const a = await intakeRun(cfg, { url, connections: c, seconds: cfg.seconds, bodies }, srv);
+      intake.push({ connections: c, row: intakeRow('Floor A: intake (express + INSERT + queue.add)', a, true), rate: a.load.acceptedPerSec });
+    }
 
     // Floor B starts from empty tables and an empty queue (floor A's jobs were never consumed).
     await probe.exec('TRUNCATE case_row, raw_message RESTART IDENTITY');
@@ -197,17 +234,31 @@ async function runFloors(cfg: BenchConfig, bodies: MessageStream): Promise<Floor
     worker = startChild('floor-worker', distFile(cfg, 'bench/floor-worker.js'), env);
     await worker.readyMessage(20_000);
     log(`floor B: burst of ${cfg.burst} messages, ${cfg.connections} connections`);
-    const b = await burst(cfg, url, bodies, probe, { count: 'SELECT count(*) AS n FROM case_row', newest: 'SELECT max(created_at) AS t FROM case_row', ordered: 'SELECT created_at AS t FROM case_row ORDER BY created_at' }, [
-      srv,
-      { label: 'wrk', match: byPid(worker.proc.pid) },
-    ]);
-    log(`floor: A ${a.load.acceptedPerSec.toFixed(0)} req/s, B ${b.rate.toFixed(0)} msg/s`);
+    const b = await burst(cfg, url, bodies, probe, { count: 'SELECT count(*) AS n FROM case_row', newest: 'SELECT max(created_at) AS t FROM case_row', ordered: 'SELECT created_at AS t FROM case_row ORDER BY created_at' }, {
+      cpu: [
+        { label: 'srv', match: byPid(server.proc.pid) },
+        { label: 'wrk', match: byPid(worker.proc.pid) },
+      ],
+      memory: [
+        { label: 'srv', pids: pidsOf(server) },
+        { label: 'wrk', pids: pidsOf(worker) },
+      ],
+    });
+    log(`floor: A ${intake.map((i) => `${i.rate.toFixed(0)} req/s at ${i.connections}`).join(', ')}; B ${b.rate.toFixed(0)} msg/s`);
+    await Promise.all([worker.stop(), server.stop()]);
+
+    // The raw floors, with no server running: the database and the queue alone.
+    await probe.exec('TRUNCATE case_row, raw_message RESTART IDENTITY');
+    await flushRedisDb(cfg.redisHost, cfg.redisPort, cfg.floorRedisDb);
+    log(`raw floors: PostgreSQL INSERTs for ${cfg.seconds} s; BullMQ: ${cfg.burst} adds, then processing them`);
+    const raw = await runRawFloors({ dbUrl, redisUrl: redisUrl(cfg, cfg.floorRedisDb), bodies, seconds: cfg.seconds, jobs: cfg.burst, addsInFlight: cfg.connections });
+    log(`raw floors: INSERT ${raw.pgInsert.rate.toFixed(0)} rows/s; BullMQ add ${raw.bullAdd.rate.toFixed(0)}/s, process ${raw.bullProcess.rate.toFixed(0)}/s`);
 
     return {
-      intake: intakeRow('Floor A: intake (express + INSERT + queue.add)', a, true),
+      intake,
       endToEnd: burstRow('Floor B: end to end (floor A + worker: SELECT + INSERT)', b),
-      intakeRate: a.load.acceptedPerSec,
       endToEndRate: b.rate,
+      raw,
     };
   } finally {
     await probe?.close();
@@ -227,9 +278,11 @@ const HUB_CASES: CaseQueries = {
 const HUB_BACKLOG = 'SELECT (SELECT count(*) FROM inbound_message) - (SELECT count(*) FROM cases) AS n';
 
 interface HubResults {
-  intake: Row[];
+  /** At each concurrency, fewest connections first. */
+  intake: { connections: number; row: Row; rate: number }[];
+  /** HUB_ROLES=api at the main concurrency (diagnostic), if measured. */
+  apiOnly?: Row;
   endToEnd: Row;
-  intakeRate: number;
   endToEndRate: number;
 }
 
@@ -265,10 +318,18 @@ async function runHub(cfg: BenchConfig, bodies: MessageStream): Promise<HubResul
   try {
     await hub.readyHttp(health, 60_000);
     probe = await Probe.open(databaseUrl(cfg.hubDatabase));
-    const servers: CpuGroup[] = [
-      { label: 'api', match: byPid(hub.proc.pid) },
-      { label: 'wrk', match: forkedBy(hub.proc.pid) },
-    ];
+    const leader = hub.proc.pid;
+    const workerPids = forkedNodes(leader); // forked at boot: known once /health answers
+    const servers: Servers = {
+      cpu: [
+        { label: 'api', match: byPid(leader) },
+        { label: 'wrk', match: forkedBy(leader) },
+      ],
+      memory: [
+        { label: 'api', pids: () => (leader ? [leader] : []) },
+        { label: 'wrk', pids: () => workerPids },
+      ],
+    };
 
     if (cfg.warmupSeconds > 0) {
       log(`hub: warm-up ${cfg.warmupSeconds} s`);
@@ -280,16 +341,15 @@ async function runHub(cfg: BenchConfig, bodies: MessageStream): Promise<HubResul
     const e2e = await burst(cfg, url, bodies, probe, HUB_CASES, servers);
     log(`hub: end to end ${e2e.rate.toFixed(0)} msg/s`);
 
-    const intake: { row: Row; rate: number }[] = [];
-    for (const c of [cfg.connections, ...cfg.sweep.filter((c) => c !== cfg.connections)]) {
+    const intake: HubResults['intake'] = [];
+    for (const c of concurrencies(cfg)) {
       await drain(cfg, probe);
       log(`hub: intake, ${c} connections, ${cfg.seconds} s`);
       const r = await intakeRun(cfg, { url, connections: c, seconds: cfg.seconds, bodies }, servers);
-      log(`hub: ${r.load.acceptedPerSec.toFixed(0)} req/s at ${c} connections`);
-      intake.push({ row: intakeRow('Hub: intake', r, false), rate: r.load.acceptedPerSec });
+      log(`hub: ${r.load.acceptedPerSec.toFixed(0)} req/s at ${c} connections; peak RSS api ${r.rss.api} MiB, worker ${r.rss.wrk} MiB`);
+      intake.push({ connections: c, row: intakeRow('Hub: intake', r, false), rate: r.load.acceptedPerSec });
     }
-    const intakeRate = intake[0].rate;
-    const rows = intake.map((i) => i.row).sort((x, y) => x.connections - y.connections);
+    let apiOnly: Row | undefined;
 
     if (cfg.apiOnly) {
       // Diagnostic: the same intake with no worker process competing for the two cores.
@@ -299,11 +359,15 @@ async function runHub(cfg: BenchConfig, bodies: MessageStream): Promise<HubResul
       await hub.readyHttp(health, 60_000);
       if (cfg.warmupSeconds > 0) await runLoad({ url, connections: cfg.connections, seconds: cfg.warmupSeconds, bodies });
       log(`hub, HUB_ROLES=api: intake, ${cfg.connections} connections, ${cfg.seconds} s`);
-      const r = await intakeRun(cfg, { url, connections: cfg.connections, seconds: cfg.seconds, bodies }, [{ label: 'api', match: byPid(hub.proc.pid) }]);
-      rows.push(intakeRow('Hub: intake, HUB_ROLES=api (diagnostic: no worker process)', r, true));
+      const api = hub;
+      const r = await intakeRun(cfg, { url, connections: cfg.connections, seconds: cfg.seconds, bodies }, {
+        cpu: [{ label: 'api', match: byPid(api.proc.pid) }],
+        memory: [{ label: 'api', pids: pidsOf(api) }],
+      });
+      apiOnly = intakeRow('Hub: intake, HUB_ROLES=api (diagnostic: no worker process)', r, true);
     }
 
-    return { intake: rows, endToEnd: burstRow('Hub: end to end', e2e), intakeRate, endToEndRate: e2e.rate };
+    return { intake, apiOnly, endToEnd: burstRow('Hub: end to end', e2e), endToEndRate: e2e.rate };
   } finally {
     await probe?.close();
     await hub.stop();
@@ -317,6 +381,7 @@ async function cleanUp(cfg: BenchConfig): Promise<void> {
   await Promise.allSettled([
     flushRedisDb(cfg.redisHost, cfg.redisPort, cfg.floorRedisDb),
     flushRedisDb(cfg.redisHost, cfg.redisPort, cfg.hubRedisDb),
+    cleanUpStore(),
   ]);
   if (!cfg.keepDatabases) {
     await Promise.allSettled([dropDatabase(cfg.pgAdminUrl, cfg.floorDatabase), dropDatabase(cfg.pgAdminUrl, cfg.hubDatabase)]);
@@ -333,37 +398,51 @@ async function main(): Promise<void> {
 
   let floors: FloorResults;
   let hub: HubResults;
+  let store: StoreResult | undefined;
   try {
     floors = await runFloors(cfg, bodies);
     hub = await runHub(cfg, bodies);
+    await cleanUp(cfg); // the intake databases go before the store is measured
+    if (cfg.store) store = await runStoreBench(machine);
   } finally {
     await cleanUp(cfg);
   }
-
-  const intakeRatio = hub.intakeRate / floors.intakeRate;
-  const endToEndRatio = hub.endToEndRate / floors.endToEndRate;
-  const rows: Row[] = [
-    floors.intake,
-    ...hub.intake.map((r) => (r.measurement === 'Hub: intake' && r.connections === cfg.connections ? { ...r, ratio: intakeRatio } : r)),
-    floors.endToEnd,
-    { ...hub.endToEnd, ratio: endToEndRatio },
-  ];
-
-  const table = renderTable(rows);
-  const verdict = renderVerdict(intakeRatio, endToEndRatio);
-  const settings =
-    `intake runs of ${cfg.seconds} s (after a ${cfg.warmupSeconds} s warm-up per server), bursts of ${cfg.burst} messages, ` +
-    `${cfg.connections} connections unless stated; whole bench ${Math.round((Date.now() - started) / 1000)} s`;
   // Mapper throughput: pure functions on one core, over each adapter's ok/ fixtures.
   const mappers = benchMappers();
+
+  // The detailed table (docs/benchmarks.md): every run with its CPU split and WAL volume.
+  const floorAt = (c: number) => floors.intake.find((f) => f.connections === c);
+  const rows: Row[] = [
+    ...floors.intake.map((f) => f.row),
+    ...hub.intake.map((h) => ({ ...h.row, ratio: floorAt(h.connections) ? h.rate / floorAt(h.connections)!.rate : undefined })),
+    ...(hub.apiOnly ? [hub.apiOnly] : []),
+    floors.endToEnd,
+    { ...hub.endToEnd, ratio: hub.endToEndRate / floors.endToEndRate },
+  ];
+  const mainIntake = hub.intake.find((h) => h.connections === cfg.connections)!;
+  const intakeRatio = mainIntake.rate / floorAt(cfg.connections)!.rate;
+  const endToEndRatio = hub.endToEndRate / floors.endToEndRate;
+  const details = renderTable(rows);
+  const verdict = renderVerdict(intakeRatio, endToEndRatio);
   const mapperTable = [
     '| Adapter mapper | Fixtures | Records/s (one core) | µs per record |',
     '|---|---:|---:|---:|',
     ...mappers.map((m) => `| ${m.adapter} | ${m.fixtures} | ${m.recordsPerSecond.toLocaleString('en-US')} | ${m.microsecondsPerRecord} |`),
   ].join('\n');
-  process.stdout.write(`\n${table}\n\n${verdict}\n\n${mapperTable}\n`);
-  writeDoc(cfg.docsFile, generatedBlock({ machine, settings, table: `${table}\n\n${mapperTable}`, verdict }));
+
+  // The one table.
+  const summary: SummaryRow[] = summaryRows({ cfg: { connections: cfg.connections, burst: cfg.burst, seconds: cfg.seconds }, floors, hub, mappers, store });
+  const table = renderSummary(summary);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const settings =
+    `intake runs of ${cfg.seconds} s (after a ${cfg.warmupSeconds} s warm-up per server), bursts of ${cfg.burst} messages, ` +
+    `${cfg.connections} connections unless stated; whole bench ${seconds} s` +
+    (store ? ` (store part ${Math.round(store.seconds)} s${store.reused ? ', on the store an earlier run seeded' : `, seeding included`})` : '; store part skipped (BENCH_STORE=0)');
+  process.stdout.write(`\n${table}\n\n${verdict}\n`);
+  writeDoc(cfg.docsFile, generatedBlock({ machine, settings, summary: table, table: `${details}\n\n${mapperTable}`, verdict }));
   log(`written to ${cfg.docsFile}`);
+  writeDoc(cfg.readmeFile, readmeBlock({ machine, settings, summary: table }), README_BLOCK);
+  log(`written to ${cfg.readmeFile}`);
 }
 
 main().then(

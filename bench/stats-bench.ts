@@ -1,47 +1,56 @@
 /**
- * `npm run bench:stats`: the statistics and the 月报 on a store of `BENCH_STATS_CASES` cases
- * (default 1,000,000), on this machine, in one run.
+ * The store's part of `npm run bench` (and, alone, `npm run bench:stats`): the query by code, the
+ * statistics and the 月报 on a store of `BENCH_STATS_CASES` cases (default 1,000,000).
  *
- *   1. Database `liuyan_bench_stats` (the only name this bench accepts) is dropped and created;
- *      the built hub (`dist/src/main.js`) is started once to migrate it and seed the channel
- *      registry and the administrator, then stopped.
- *   2. The cases are seeded with SQL while the hub is stopped (bench/stats-seed.ts), then
- *      VACUUM ANALYZE. Seeding time and sizes are recorded.
- *   3. The hub is started again; over HTTP, signed in as the administrator, each question is
- *      asked BENCH_STATS_REPEAT (3) times: /api/v1/stats for a month, a quarter and a year,
- *      /api/v1/stats/units for the month, the month with keyword=电梯, /api/v1/stats/units for
- *      an older month (2025-03); then the 月报 of 2026-10 (POST, poll until done), as often.
- *      CPU split over each measurement; peak RSS of the hub's processes from /proc.
- *   4. EXPLAIN (ANALYZE, BUFFERS) of the statistics' SQL (cohort of the month and of the year,
- *      timelines of the month and of the older month, the 月报's trend and example cases),
- *      taken from StatsRepository itself (see capturedSql) right after the hub started, so the
- *      plans are of the SQL the measured hub runs.
- *   5. Independent counts in plain SQL against the hub's figures for the month.
- *   6. One markdown table to stdout and to docs/benchmarks.md (the block between
- *      `<!-- bench-stats:begin -->` and `<!-- bench-stats:end -->`).
+ *   1. The store is database `liuyan_bench_stats` (the only name this bench accepts). It is kept
+ *      between runs: a run reuses it when its `bench_seed_info` says it was seeded by the same
+ *      seeding code (a hash of dist/bench/stats-seed.js) with as many cases. Otherwise it is
+ *      dropped and created, the built hub (`dist/src/main.js`) migrates it and seeds the channel
+ *      registry and the administrator, and the cases are seeded with SQL while the hub is stopped
+ *      (bench/stats-seed.ts), then VACUUM ANALYZE.
+ *   2. BENCH_QUERY_CODES (20,000) cases spread over the store are given a real query code (the
+ *      hub's blind index of a known code).
+ *   3. The hub is started; `GET /api/v1/query/{code}` over those codes at 50 connections for
+ *      BENCH_SECONDS after a warm-up, then the same against floor Q (bench/floor-query-server.ts:
+ *      express, the blind index, one indexed SELECT) on the same store; peak RSS of each.
+ *   4. Over HTTP, signed in as the administrator, each statistics question is asked
+ *      BENCH_STATS_REPEAT (3) times: /api/v1/stats for a month, a quarter and a year,
+ *      /api/v1/stats/units for the month, the month with keyword=电梯, /api/v1/stats/units for an
+ *      older month (2025-03); after each, its floor: the very SQL StatsRepository builds
+ *      (capturedSql), streamed through plain pg with the hub's session settings, rows only
+ *      counted. Then the 月报 of 2026-10 (POST, poll until done), as often. CPU split over each
+ *      measurement; peak RSS of the hub's processes from /proc.
+ *   5. EXPLAIN (ANALYZE, BUFFERS) of the statistics' SQL, and independent counts in plain SQL
+ *      against the hub's figures for the month.
+ *   6. The detailed block of docs/benchmarks.md (between `<!-- bench-stats:begin -->` and
+ *      `<!-- bench-stats:end -->`); the figures go back to bench/run.ts for the one table.
  *
- * Cleans up at the end, on error and on Ctrl-C: the hub is stopped, Redis database 11 flushed,
- * the database dropped (BENCH_KEEP_DB=1 keeps it for inspection).
+ * Cleans up at the end, on error and on Ctrl-C: the hub and the floor are stopped, Redis database
+ * 11 flushed; the store is dropped only with BENCH_DROP_STORE=1.
  *
  * Settings: BENCH_STATS_CASES (1000000), BENCH_STATS_CHUNK (100000), BENCH_STATS_REPEAT (3),
- * BENCH_STATS_HUB_ROLES (api,worker; empty = the default API + forked worker), BENCH_KEEP_DB=1,
- * BENCH_STATS_REUSE_DB=1 (measure again on the database a run with BENCH_KEEP_DB=1 left: no seeding).
+ * BENCH_STATS_HUB_ROLES (api,worker; empty = the default API + forked worker), BENCH_RESEED=1,
+ * BENCH_DROP_STORE=1, BENCH_QUERY_CODES (20000), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2).
  */
 process.env.TZ = 'Asia/Shanghai'; // as the hub: the calendar package reads dates in local time
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { StatsRepository } from '../src/stats/stats.repository';
+import QueryStream from 'pg-query-stream';
+import { PiiCipher } from '../src/crypto/pii-cipher';
 import { Child, freePort, installExitHandlers, sleep, startChild, stopAll } from './children';
 import { cpuGroups, CpuShares, formatCpu, startCpu } from './cpu';
+import { LoadResult, runLoad } from './load';
+import { descendants, forkedNodes, mibOfKb, startRssSampler, statusKb } from './memory';
 import { createDatabase, dropDatabase, flushRedisDb, redisVersion, serverDescription } from './db';
 import { describeMachine, Machine } from './machine';
 import { renderMachine } from './report';
 import { seedStats, SeedResult, TZ } from './stats-seed';
-import type { CityStats } from '../src/stats/domain/figures';
+import type { CityStats, StatsFilter } from '../src/stats/domain/figures';
 
 const DATABASE = 'liuyan_bench_stats';
 const REDIS_DB = 11;
@@ -78,13 +87,25 @@ function intEnv(name: string, fallback: number, min: number, max: number): numbe
 }
 
 const root = resolve(__dirname, '..', '..');
+
+/** Which seeding code filled a kept store: a store seeded by other code is seeded again. */
+export function seedVersion(): string {
+  return createHash('sha256').update(readFileSync(resolve(__dirname, 'stats-seed.js'))).digest('hex').slice(0, 16);
+}
 const settings = {
   cases: intEnv('BENCH_STATS_CASES', 1_000_000, 1_000, 5_000_000),
   chunk: intEnv('BENCH_STATS_CHUNK', 100_000, 1_000, 1_000_000),
   repeat: intEnv('BENCH_STATS_REPEAT', 3, 1, 20),
   roles: process.env.BENCH_STATS_HUB_ROLES ?? 'api,worker',
-  keepDatabase: process.env.BENCH_KEEP_DB === '1' || process.env.BENCH_STATS_REUSE_DB === '1',
-  reuseDatabase: process.env.BENCH_STATS_REUSE_DB === '1',
+  /** Seed again even when the kept store was seeded by the same code with as many cases. */
+  reseed: process.env.BENCH_RESEED === '1',
+  /** Drop the store at the end instead of keeping it for the next run (it takes ~4 GB). */
+  dropStore: process.env.BENCH_DROP_STORE === '1',
+  /** Cases given a real query code (the hub's blind index of a known code) for the query runs. */
+  queryCodes: intEnv('BENCH_QUERY_CODES', 20_000, 100, 1_000_000),
+  seconds: intEnv('BENCH_SECONDS', 10, 1, 600),
+  warmupSeconds: intEnv('BENCH_WARMUP_SECONDS', 2, 0, 60),
+  connections: 50,
   docsFile: resolve(root, 'docs', 'benchmarks.md'),
 };
 const dbName = benchDatabase(DATABASE);
@@ -151,42 +172,6 @@ class Api {
   }
 }
 
-/** The hub's processes: the one started, the node processes it forked, and Chromium under them. */
-function descendants(pid: number): { pid: number; comm: string }[] {
-  const parent = new Map<number, number>();
-  const comm = new Map<number, string>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const close = text.lastIndexOf(')');
-      parent.set(Number(name), Number(text.slice(close + 2).split(' ')[1]));
-      comm.set(Number(name), text.slice(text.indexOf('(') + 1, close));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: { pid: number; comm: string }[] = [];
-  const walk = (p: number) => {
-    for (const [child, pp] of parent) {
-      if (pp !== p) continue;
-      out.push({ pid: child, comm: comm.get(child) ?? '?' });
-      walk(child);
-    }
-  };
-  walk(pid);
-  return out;
-}
-
-function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
 interface Memory {
   /** Peak RSS (VmHWM) of the hub process, MiB. */
   hub: number;
@@ -198,7 +183,7 @@ interface Memory {
 
 function memory(hub: Child): Memory {
   const pid = hub.proc.pid!;
-  const mib = (kb: number) => Math.round(kb / 1024);
+  const mib = mibOfKb;
   const kids = descendants(pid);
   const nodes = kids.filter((k) => k.comm === 'node' || k.comm === 'MainThread');
   const chrome = kids.filter((k) => /chrom/i.test(k.comm));
@@ -329,7 +314,7 @@ interface CapturedSql {
  * timelines) or runs (trend, representative) and returns no rows. Nothing is copied, so the
  * plans below follow any change to src/stats/stats.repository.ts.
  */
-async function capturedSql(kind: 'cohort' | 'timelines' | 'trend' | 'representative', period: { from: string; to: string }): Promise<CapturedSql> {
+async function capturedSql(kind: 'cohort' | 'timelines' | 'trend' | 'representative', period: { from: string; to: string }, filter: StatsFilter = {}): Promise<CapturedSql> {
   let captured: CapturedSql | undefined;
   const client = {
     // Plain strings are the stream's own statements (BEGIN READ ONLY, SET LOCAL …, ROLLBACK).
@@ -350,14 +335,14 @@ async function capturedSql(kind: 'cohort' | 'timelines' | 'trend' | 'representat
   // Loaded here, not at the top: the module the hub was just started from (others rebuild dist/ meanwhile).
   const { StatsRepository: Repository } = require('../src/stats/stats.repository') as { StatsRepository: typeof StatsRepository };
   const repo = new Repository(db);
-  if (kind === 'cohort') for await (const _ of repo.cohort(period, {}, TZ)) void _;
-  else if (kind === 'timelines') for await (const _ of repo.timelines(period, {}, TZ)) void _;
+  if (kind === 'cohort') for await (const _ of repo.cohort(period, filter, TZ)) void _;
+  else if (kind === 'timelines') for await (const _ of repo.timelines(period, filter, TZ)) void _;
   else if (kind === 'trend') {
     const last = period.to.slice(0, 7); // six months ending with the period
     const d = new Date(`${last}-01T00:00:00Z`);
     d.setUTCMonth(d.getUTCMonth() - 5);
-    await repo.trend(d.toISOString().slice(0, 7), period, {}, TZ);
-  } else await repo.representative(period, {}, TZ, 3);
+    await repo.trend(d.toISOString().slice(0, 7), period, filter, TZ);
+  } else await repo.representative(period, filter, TZ, 3);
   if (!captured) throw new Error(`StatsRepository.${kind} ran no query`);
   return captured;
 }
@@ -570,21 +555,23 @@ function comparison(city: CityBody, units: UnitsBody, keywordCity: CityBody, sql
   return { rows, mismatches };
 }
 
-function timingTable(timings: Timing[], reports: ReportRun[]): string {
+function timingTable(timings: Timing[], reports: ReportRun[], floors: { seconds: number[]; rows: number }[]): string {
   const s = (x: number) => x.toFixed(2);
   const lines = [
-    `| Measurement | Cohort | 1st s | min s | median s | Response | CPU % of one core (over the ${settings.repeat} runs) |`,
-    '|---|---|---:|---:|---:|---:|---|',
+    `| Measurement | Cohort | 1st s | min s | median s | Plain SQL median s (rows) | Response | CPU % of one core (over the ${settings.repeat} runs) |`,
+    '|---|---|---:|---:|---:|---:|---:|---|',
   ];
-  for (const t of timings) {
-    lines.push(`| ${t.label} | ${t.cohort ?? ''} | ${s(t.seconds[0])} | ${s(Math.min(...t.seconds))} | ${s(median(t.seconds))} | ${(t.bytes / 1024).toFixed(0)} KiB | ${formatCpu(t.cpu)} |`);
-  }
+  timings.forEach((t, i) => {
+    const f = floors[i];
+    const floor = f ? `${s(median(f.seconds))} (${f.rows.toLocaleString('en-US')})` : '';
+    lines.push(`| ${t.label} | ${t.cohort ?? ''} | ${s(t.seconds[0])} | ${s(Math.min(...t.seconds))} | ${s(median(t.seconds))} | ${floor} | ${(t.bytes / 1024).toFixed(0)} KiB | ${formatCpu(t.cpu)} |`);
+  });
   if (reports.length) {
     const wall = reports.map((r) => r.wallSeconds);
     const gen = reports.map((r) => r.generationSeconds);
     const r0 = reports[reports.length - 1];
-    lines.push(`| 月报 ${REPORT_MONTH}: request → done (POST, poll every 200 ms) | ${r0.summary.match(/收到留言 (\d+) 件/)?.[1] ?? '?'} cases | ${s(wall[0])} | ${s(Math.min(...wall))} | ${s(median(wall))} | PDF ${r0.pages} pages, ${(r0.pdfBytes / 1024).toFixed(0)} KiB | |`);
-    lines.push(`| 月报 ${REPORT_MONTH}: startedAt → finishedAt | | ${s(gen[0])} | ${s(Math.min(...gen))} | ${s(median(gen))} | | |`);
+    lines.push(`| 月报 ${REPORT_MONTH}: request → done (POST, poll every 200 ms) | ${r0.summary.match(/收到留言 (\d+) 件/)?.[1] ?? '?'} cases | ${s(wall[0])} | ${s(Math.min(...wall))} | ${s(median(wall))} | | PDF ${r0.pages} pages, ${(r0.pdfBytes / 1024).toFixed(0)} KiB | |`);
+    lines.push(`| 月报 ${REPORT_MONTH}: startedAt → finishedAt | | ${s(gen[0])} | ${s(Math.min(...gen))} | ${s(median(gen))} | | | |`);
   }
   return lines.join('\n');
 }
@@ -605,32 +592,179 @@ function writeDoc(block: string): void {
 
 // ---------------------------------------------------------------------------------------------
 
-async function cleanUp(): Promise<void> {
+/** Stops the hub and the floor, flushes the bench's Redis database; drops the store only if asked. */
+export async function cleanUpStore(): Promise<void> {
   await stopAll();
   await flushRedisDb('127.0.0.1', 6379, REDIS_DB).catch(() => undefined);
-  if (!settings.keepDatabase) await dropDatabase(PG_ADMIN_URL, dbName).catch(() => undefined);
+  if (settings.dropStore) await dropDatabase(PG_ADMIN_URL, dbName).catch(() => undefined);
 }
 
-async function main(): Promise<void> {
-  installExitHandlers(cleanUp);
-  const started = Date.now();
-  const machine: Machine = describeMachine({ postgres: await serverDescription(PG_ADMIN_URL), redis: await redisVersion('127.0.0.1', 6379) });
-  log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}; ${settings.cases.toLocaleString('en-US')} cases`);
+interface SeedInfo extends SeedResult {
+  seedVersion?: string;
+}
 
+/** The kept store's seed record, if it was seeded by this code with as many cases. */
+async function reusableStore(): Promise<SeedInfo | undefined> {
+  if (settings.reseed) return undefined;
+  const exists = await withAdmin((c) => c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [dbName]));
+  if (exists.rowCount === 0) return undefined;
+  const info = await withDb(async (c) => {
+    const rows = (await c.query<{ info: SeedInfo }>(`SELECT info FROM bench_seed_info ORDER BY at DESC LIMIT 1`).catch(() => ({ rows: [] as { info: SeedInfo }[] }))).rows;
+    return rows[0]?.info;
+  }).catch(() => undefined);
+  if (!info) return undefined;
+  if (info.seedVersion !== seedVersion() || info.cases !== settings.cases) {
+    log(`the kept store was seeded by other code or with another size (${info.cases} cases, seed ${info.seedVersion ?? '?'}; now ${settings.cases}, ${seedVersion()}): seeding again`);
+    return undefined;
+  }
+  return info;
+}
+
+async function withAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: PG_ADMIN_URL, application_name: 'bench-stats' });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query by code on the store
+
+/** Letters and digits of the hub's query codes (src/intake/query-code.ts). */
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/**
+ * `n` cases spread over the store, each with a query code of its own. Deterministic, so a kept
+ * store is given the same codes again. The seed leaves placeholder hashes; these rows get the
+ * hub's real blind index of their code, so the hub and floor Q find them as they would a
+ * citizen's.
+ */
+function sampleCodes(cases: number, n: number): { id: number; code: string }[] {
+  let state = 0x9e3779b9;
+  const rand = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out: { id: number; code: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    let code = '';
+    for (let k = 0; k < 12; k++) code += CODE_ALPHABET[Math.floor(rand() * CODE_ALPHABET.length)];
+    out.push({ id: 1 + Math.floor((i * cases) / n), code: `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}` });
+  }
+  return out;
+}
+
+async function giveQueryCodes(sample: { id: number; code: string }[]): Promise<void> {
+  const cipher = new PiiCipher(DATA_KEY);
+  await withDb(async (c) => {
+    const r = await c.query(
+      `UPDATE inbound_message i SET query_code_hash = u.h FROM unnest($1::bigint[], $2::text[]) AS u(id, h) WHERE i.id = u.id`,
+      [sample.map((s) => s.id), sample.map((s) => cipher.blindIndex('query-code', s.code.replace(/-/g, '')))],
+    );
+    if (r.rowCount !== sample.length) throw new Error(`query codes: ${r.rowCount} of ${sample.length} sampled cases exist in the store`);
+  });
+}
+
+export interface QueryRun {
+  load: LoadResult;
+  peakRssMiB: number;
+  cpu: CpuShares;
+}
+
+/** A warm-up, then a fixed-duration GET run over the sampled codes, with the server's peak RSS. */
+async function queryRun(label: string, base: string, path: (code: string) => string, codes: string[], server: Child): Promise<QueryRun> {
+  let i = 0;
+  const paths = () => path(codes[i++ % codes.length]);
+  if (settings.warmupSeconds > 0) await runLoad({ url: base, connections: settings.connections, seconds: settings.warmupSeconds, paths });
+  const pids = [server.proc.pid!, ...forkedNodes(server.proc.pid)];
+  const stopRss = startRssSampler([{ label: 'server', pids: () => pids }]);
+  const stopCpu = startCpu(cpuGroups([{ label: 'srv', match: (p) => p.pgrp === server.proc.pid }]).filter((g) => g.label !== 'redis'));
+  const load = await runLoad({ url: base, connections: settings.connections, seconds: settings.seconds, paths });
+  const cpu = stopCpu();
+  const peakRssMiB = stopRss().server;
+  log(`${label}: ${load.acceptedPerSec.toFixed(0)} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms, ${load.non202} not 200, ${load.errors} errors; peak RSS ${peakRssMiB} MiB`);
+  return { load, peakRssMiB, cpu };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Floors of the statistics: the same SQL, streamed by plain pg
+
+/** Streams `q` as the hub's streamRows does (read-only, jit off, work_mem 64MB, batches of 1000) and counts the rows. */
+async function streamFloor(q: CapturedSql): Promise<{ seconds: number; rows: number }> {
+  return withDb(async (c) => {
+    await c.query('BEGIN READ ONLY');
+    await c.query(`SET LOCAL statement_timeout = '30min'`);
+    await c.query('SET LOCAL jit = off');
+    await c.query(`SET LOCAL work_mem = '64MB'`);
+    const t0 = performance.now();
+    let rows = 0;
+    for await (const _ of c.query(new QueryStream(q.text, q.values, { batchSize: 1000 }))) rows++;
+    const seconds = (performance.now() - t0) / 1000;
+    await c.query('ROLLBACK');
+    return { seconds, rows };
+  });
+}
+
+async function floorTimes(label: string, q: CapturedSql): Promise<{ seconds: number[]; rows: number }> {
+  const seconds: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < settings.repeat; i++) {
+    const r = await streamFloor(q);
+    seconds.push(r.seconds);
+    rows = r.rows;
+  }
+  log(`floor (plain SQL) ${label}: ${seconds.map((x) => x.toFixed(2)).join(' / ')} s, ${rows.toLocaleString('en-US')} rows`);
+  return { seconds, rows };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** One line of the summary table: the hub's median time beside the plain SQL's. */
+export interface StoreTiming {
+  label: string;
+  cohort?: string;
+  hubSeconds: number;
+  floorSeconds?: number;
+  floorRows?: number;
+  note?: string;
+}
+
+export interface StoreResult {
+  seed: SeedInfo;
+  reused: boolean;
+  codes: number;
+  query: { hub: QueryRun; floor: QueryRun };
+  timings: StoreTiming[];
+  report: { pages: number; pdfKiB: number; chromiumRssMiB: number };
+  /** Peak RSS (VmHWM) of the hub's process over the whole store run. */
+  hubPeakMiB: number;
+  mismatches: string[];
+  seconds: number;
+}
+
+/**
+ * The store's part of the bench: seed (or reuse) 1,000,000 cases, then over HTTP the query by
+ * code beside floor Q, the statistics beside the same SQL streamed by plain pg, the 月报; plans
+ * and independent counts. Writes its detailed block into docs/benchmarks.md and answers the
+ * figures for the summary table.
+ */
+export async function runStoreBench(machine: Machine): Promise<StoreResult> {
+  const started = Date.now();
+  log(`store of ${settings.cases.toLocaleString('en-US')} cases in ${dbName}`);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let hub: Child;
-  let seed: SeedResult;
   await flushRedisDb('127.0.0.1', 6379, REDIS_DB);
-  if (settings.reuseDatabase) {
-    // Measure again on a database seeded by an earlier run (kept with BENCH_KEEP_DB=1).
-    seed = await withDb(async (c) => {
-      const rows = (await c.query(`SELECT info FROM bench_seed_info ORDER BY at DESC LIMIT 1`).catch(() => ({ rows: [] as { info: SeedResult }[] }))).rows;
-      const n = Number((await c.query(`SELECT count(*) AS n FROM cases`)).rows[0].n);
-      const events = Number((await c.query(`SELECT count(*) AS n FROM case_event`)).rows[0].n);
-      return rows[0]?.info ?? { cases: n, events, insertSeconds: NaN, vacuumAnalyzeSeconds: NaN, cutoff: '?' };
-    });
-    log(`reusing ${dbName}: ${seed.cases.toLocaleString('en-US')} cases`);
+  const kept = await reusableStore();
+  let seed: SeedInfo;
+  if (kept) {
+    seed = kept;
+    log(`reusing the kept store ${dbName}: ${seed.cases.toLocaleString('en-US')} cases seeded by this code (BENCH_RESEED=1 seeds again)`);
   } else {
     // 1. A fresh database, migrated by the hub itself.
     log(`creating database ${dbName}; flushing Redis database ${REDIS_DB}`);
@@ -641,12 +775,17 @@ async function main(): Promise<void> {
     log('hub migrated the database and stopped');
 
     // 2. Seed with SQL while the hub is stopped.
-    seed = await seedStats({ dbUrl, cases: settings.cases, chunk: settings.chunk, dataKey: DATA_KEY, log });
+    const result = await seedStats({ dbUrl, cases: settings.cases, chunk: settings.chunk, dataKey: DATA_KEY, log });
+    seed = { ...result, seedVersion: seedVersion() };
     await withDb(async (c) => {
       await c.query(`CREATE TABLE IF NOT EXISTS bench_seed_info (at timestamptz NOT NULL DEFAULT now(), info jsonb NOT NULL)`);
       await c.query(`INSERT INTO bench_seed_info (info) VALUES ($1)`, [JSON.stringify(seed)]);
     });
   }
+  const sample = sampleCodes(settings.cases, Math.min(settings.queryCodes, settings.cases));
+  await giveQueryCodes(sample);
+  const codes = sample.map((s) => s.code);
+  log(`${codes.length.toLocaleString('en-US')} cases given a query code`);
   // The scheduler requests last month's 月报 by itself a few seconds after boot (its unique row per
   // month); a placeholder row keeps it from generating one while the bench measures.
   await withDb((c) =>
@@ -658,37 +797,66 @@ async function main(): Promise<void> {
     ),
   );
   const size = await sizes();
-  log(`seeded ${seed.cases.toLocaleString('en-US')} cases, ${seed.events.toLocaleString('en-US')} events in ${seed.insertSeconds.toFixed(0)} s (+ VACUUM ANALYZE ${seed.vacuumAnalyzeSeconds.toFixed(0)} s); database ${mib(size.database)}`);
+  log(`${seed.cases.toLocaleString('en-US')} cases, ${seed.events.toLocaleString('en-US')} events (seeded in ${seed.insertSeconds.toFixed(0)} s + VACUUM ANALYZE ${seed.vacuumAnalyzeSeconds.toFixed(0)} s); database ${mib(size.database)}`);
 
   // 3. Measure over HTTP.
   hub = startHub(port, 'measure');
   await hub.readyHttp(`${base}/health`, 120_000);
-  // The SQL of the plans below, from the build the hub was started from.
+  // The SQL of the plans and floors below, from the build the hub was started from.
   const sql = {
     cohortMonth: await capturedSql('cohort', MONTH),
+    cohortQuarter: await capturedSql('cohort', QUARTER),
+    cohortYear: await capturedSql('cohort', YEAR),
+    cohortKeyword: await capturedSql('cohort', MONTH, { keyword: KEYWORD }),
     timelinesMonth: await capturedSql('timelines', MONTH),
     timelinesOld: await capturedSql('timelines', OLD_MONTH),
-    cohortYear: await capturedSql('cohort', YEAR),
     trend: await capturedSql('trend', MONTH),
     representative: await capturedSql('representative', MONTH),
   };
+
+  // 3a. Query by code: the hub, then floor Q on the same store.
+  const hubQuery = await queryRun('hub: GET /api/v1/query/{code}', base, (code) => `/api/v1/query/${code}`, codes, hub);
+  const floorPort = await freePort();
+  const floorServer = startChild('floor-query', resolve(root, 'dist', 'bench', 'floor-query-server.js'), {
+    PORT: String(floorPort),
+    DATABASE_URL: dbUrl,
+    HUB_DATA_KEY: DATA_KEY.toString('base64'),
+  });
+  let floorQuery: QueryRun;
+  try {
+    await floorServer.readyHttp(`http://127.0.0.1:${floorPort}/health`, 20_000);
+    floorQuery = await queryRun('floor Q: GET /query/{code}', `http://127.0.0.1:${floorPort}`, (code) => `/query/${code}`, codes, floorServer);
+  } finally {
+    await floorServer.stop();
+  }
+
+  // 3b. Statistics.
   const api = new Api(base);
   await api.login();
   const q = (p: { from: string; to: string }, extra = '') => `from=${p.from}&to=${p.to}${extra}`;
   const cohort = (b: CityBody) => `${b.received.toLocaleString('en-US')} cases`;
+  const unitsCohort = (b: UnitsBody) => `${b.assessment.units.length} units, ${b.overdueTotal ?? b.overdue.length} overdue`;
   const timings: Timing[] = [];
+  const floors: { seconds: number[]; rows: number }[] = [];
   const month = await measure<CityBody>(api, hub, `GET /api/v1/stats, month ${MONTH.from}…${MONTH.to}`, `/api/v1/stats?${q(MONTH)}`, cohort);
   timings.push(month.timing);
+  floors.push(await floorTimes('cohort, month', sql.cohortMonth));
   timings.push((await measure<CityBody>(api, hub, `GET /api/v1/stats, quarter ${QUARTER.from}…${QUARTER.to}`, `/api/v1/stats?${q(QUARTER)}`, cohort)).timing);
+  floors.push(await floorTimes('cohort, quarter', sql.cohortQuarter));
   timings.push((await measure<CityBody>(api, hub, `GET /api/v1/stats, year ${YEAR.from}…${YEAR.to}`, `/api/v1/stats?${q(YEAR)}`, cohort)).timing);
-  const units = await measure<UnitsBody>(api, hub, `GET /api/v1/stats/units, month`, `/api/v1/stats/units?${q(MONTH)}`, (b) => `${b.assessment.units.length} units, ${b.overdueTotal ?? b.overdue.length} overdue`);
+  floors.push(await floorTimes('cohort, year', sql.cohortYear));
+  const units = await measure<UnitsBody>(api, hub, `GET /api/v1/stats/units, month`, `/api/v1/stats/units?${q(MONTH)}`, unitsCohort);
   timings.push(units.timing);
+  floors.push(await floorTimes('timelines, month', sql.timelinesMonth));
   const keyword = await measure<CityBody>(api, hub, `GET /api/v1/stats, month, keyword=${KEYWORD}`, `/api/v1/stats?${q(MONTH, `&keyword=${encodeURIComponent(KEYWORD)}`)}`, cohort);
   timings.push(keyword.timing);
-  timings.push((await measure<UnitsBody>(api, hub, `GET /api/v1/stats/units, older month ${OLD_MONTH.from}…${OLD_MONTH.to}`, `/api/v1/stats/units?${q(OLD_MONTH)}`, (b) => `${b.assessment.units.length} units, ${b.overdueTotal ?? b.overdue.length} overdue`)).timing);
+  floors.push(await floorTimes(`cohort, month, keyword=${KEYWORD}`, sql.cohortKeyword));
+  timings.push((await measure<UnitsBody>(api, hub, `GET /api/v1/stats/units, older month ${OLD_MONTH.from}…${OLD_MONTH.to}`, `/api/v1/stats/units?${q(OLD_MONTH)}`, unitsCohort)).timing);
+  floors.push(await floorTimes('timelines, older month', sql.timelinesOld));
   const memoryAfterStats = memory(hub);
   log(`peak RSS after the statistics: ${describeMemory(memoryAfterStats)}`);
 
+  // 3c. The 月报.
   const reports: ReportRun[] = [];
   const reportCpu = startCpu(hubCpuGroups(hub));
   for (let i = 0; i < settings.repeat; i++) {
@@ -715,10 +883,10 @@ async function main(): Promise<void> {
   for (const m of compared.mismatches) log(`MISMATCH ${m}`);
 
   await hub.stop();
-  await cleanUp();
+  await cleanUpStore();
 
-  // 6. Output.
-  const table = timingTable(timings, reports);
+  // 6. The detailed block of docs/benchmarks.md.
+  const table = timingTable(timings, reports, floors);
   const t = (name: string) => size.tables.find((x) => x.name === name)!;
   const sizeLines = [
     `- Database ${mib(size.database)}.`,
@@ -726,19 +894,25 @@ async function main(): Promise<void> {
   ];
   const planBlocks = plans.map((p) => [`**${p.label}** — ${(p.executionMs / 1000).toFixed(2)} s in PostgreSQL; ${p.summary}`, '', '```', ...p.lines, '```'].join('\n'));
   const reportSteps = reports.map((r, i) => `run ${i + 1}: ${r.steps.map((s) => `${s.step} ${s.seconds.toFixed(1)} s`).join(' → ')}`).join('; ');
+  const queryLine = (name: string, r: QueryRun) =>
+    `${name} ${Math.round(r.load.acceptedPerSec).toLocaleString('en-US')} req/s, p50 ${r.load.p50} ms, p99 ${r.load.p99} ms (${r.load.accepted.toLocaleString('en-US')} answers 200, ${r.load.non202} other, ${r.load.errors} errors; peak RSS ${r.peakRssMiB} MiB; CPU ${formatCpu(r.cpu)})`;
   const block = [
     BEGIN,
     '### Latest run',
     '',
     renderMachine(machine),
-    `- Hub: \`node dist/src/main.js\`, HUB_ROLES=${settings.roles || '(unset: API + forked worker)'}, whole bench ${Math.round((Date.now() - started) / 1000)} s`,
-    `- Seeded ${seed.cases.toLocaleString('en-US')} cases (2025-01-01 … 2026-10-31, Asia/Shanghai) and ${seed.events.toLocaleString('en-US')} timeline events (${(seed.events / seed.cases).toFixed(1)} per case) with SQL in chunks of ${settings.chunk.toLocaleString('en-US')}: ` +
+    `- Hub: \`node dist/src/main.js\`, HUB_ROLES=${settings.roles || '(unset: API + forked worker)'}, store part ${Math.round((Date.now() - started) / 1000)} s`,
+    `- ${seed.cases.toLocaleString('en-US')} cases (2025-01-01 … 2026-10-31, Asia/Shanghai) and ${seed.events.toLocaleString('en-US')} timeline events (${(seed.events / seed.cases).toFixed(1)} per case) seeded with SQL in chunks of ${settings.chunk.toLocaleString('en-US')}: ` +
       `${seed.insertSeconds.toFixed(0)} s (${Math.round(seed.cases / seed.insertSeconds).toLocaleString('en-US')} cases/s, indexes maintained), then VACUUM ANALYZE ${seed.vacuumAnalyzeSeconds.toFixed(0)} s. Nothing after ${seed.cutoff}.` +
-      (settings.reuseDatabase ? ' (Measured again on that database: BENCH_STATS_REUSE_DB=1.)' : ''),
+      (kept ? ' This run measured the store an earlier run seeded with the same code (kept in `liuyan_bench_stats`; `BENCH_RESEED=1` seeds again).' : ''),
+    '',
+    `**Query by code** (${codes.length.toLocaleString('en-US')} cases spread over the store given a real code; ${settings.connections} connections, ${settings.seconds} s after a ${settings.warmupSeconds} s warm-up): ` +
+      `${queryLine('hub `GET /api/v1/query/{code}`', hubQuery)}; ${queryLine('floor Q (express, the blind index, one indexed SELECT)', floorQuery)}. ` +
+      'The hub also reads the case\'s citizen-visible timeline (a second indexed query), opens the sealed name to redact it from the texts, and validates the code.',
     '',
     table,
     '',
-    `Each statistics question asked ${settings.repeat} times in a row (1st = cold after the restart); time to the whole JSON body. 月报 steps as seen by polling: ${reportSteps}. CPU during the 月报 runs: ${formatCpu(reportCpuShares)}.`,
+    `Each statistics question asked ${settings.repeat} times in a row (1st = cold after the restart); time to the whole JSON body. The floor streams the same SQL (taken from StatsRepository) through plain pg with the hub's session settings and only counts the rows: what is left is the hub folding the rows in Node and answering. 月报 steps as seen by polling: ${reportSteps}. CPU during the 月报 runs: ${formatCpu(reportCpuShares)}.`,
     '',
     `Peak RSS (VmHWM): after the statistics ${describeMemory(memoryAfterStats)}; after the 月报 ${describeMemory(memoryAfterReports)}.`,
     '',
@@ -763,16 +937,47 @@ async function main(): Promise<void> {
     compared.mismatches.length ? `**${compared.mismatches.length} figure(s) differ** (see the findings below).` : 'All figures agree.',
     END,
   ].join('\n');
-  process.stdout.write(`\n${table}\n\n${compared.rows.join('\n')}\n`);
   writeDoc(block);
   log(`written to ${settings.docsFile}`);
+
+  const r0 = reports[reports.length - 1];
+  const reportWall = reports.map((r) => r.wallSeconds);
+  return {
+    seed,
+    reused: Boolean(kept),
+    codes: codes.length,
+    query: { hub: hubQuery, floor: floorQuery },
+    timings: [
+      ...timings.map((x, i) => ({ label: x.label, cohort: x.cohort, hubSeconds: median(x.seconds), floorSeconds: median(floors[i].seconds), floorRows: floors[i].rows })),
+      { label: `月报 ${REPORT_MONTH}: request → PDF done`, cohort: `${r0.pages} pages`, hubSeconds: median(reportWall), note: `no floor: a document, not a query; PDF ${(r0.pdfBytes / 1024).toFixed(0)} KiB` },
+    ],
+    report: { pages: r0.pages, pdfKiB: Math.round(r0.pdfBytes / 1024), chromiumRssMiB: memoryAfterReports.chromium.rssMiB },
+    hubPeakMiB: memoryAfterReports.hub,
+    mismatches: compared.mismatches,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
-main().then(
-  () => process.exit(0),
-  async (err: Error) => {
-    process.stderr.write(`bench:stats failed: ${err.stack ?? err.message}\n`);
-    await cleanUp().catch(() => undefined);
-    process.exit(1);
-  },
-);
+/** `npm run bench:stats`: the store's part alone. */
+async function main(): Promise<void> {
+  installExitHandlers(cleanUpStore);
+  const machine: Machine = describeMachine({ postgres: await serverDescription(PG_ADMIN_URL), redis: await redisVersion('127.0.0.1', 6379) });
+  log(`${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}`);
+  const r = await runStoreBench(machine);
+  process.stdout.write(
+    `\nquery by code: hub ${r.query.hub.load.acceptedPerSec.toFixed(0)} req/s p99 ${r.query.hub.load.p99} ms; floor Q ${r.query.floor.load.acceptedPerSec.toFixed(0)} req/s p99 ${r.query.floor.load.p99} ms\n` +
+      r.timings.map((t) => `${t.label}: hub ${t.hubSeconds.toFixed(2)} s${t.floorSeconds !== undefined ? `, plain SQL ${t.floorSeconds.toFixed(2)} s` : ''}`).join('\n') +
+      `\n${r.mismatches.length ? `${r.mismatches.length} figure(s) differ from plain SQL` : 'every figure agrees with plain SQL'}\n`,
+  );
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    async (err: Error) => {
+      process.stderr.write(`bench:stats failed: ${err.stack ?? err.message}\n`);
+      await cleanUpStore().catch(() => undefined);
+      process.exit(1);
+    },
+  );
+}
