@@ -8,7 +8,7 @@ import { drained, startHub, TestHub, validMessage } from '../utils/hub';
 
 const BOARD = 'people-leaders-board';
 const APP = 'app-jinriyuncheng';
-const FAST_PULLS = { HUB_PULL_BACKOFF_MS: '20', HUB_PULL_MAX_BACKOFF_MS: '100', HUB_PULL_RETRIES: '3', HUB_PULL_TIMEOUT_MS: '3000' };
+const FAST_PULLS = { HUB_PULL_BACKOFF_MS: '20', HUB_PULL_MAX_BACKOFF_MS: '100', HUB_PULL_RETRIES: '3', HUB_PULL_TIMEOUT_MS: '1000' };
 
 describe('pulling the People’s Daily leaders’ board', () => {
   let hub: TestHub;
@@ -126,6 +126,37 @@ describe('pulling the People’s Daily leaders’ board', () => {
     expect(scheduled.reason).toContain('circuit open');
     board.state.changeShape = false;
     expect((await pull()).outcome).toBe('ok'); // an operator's manual pull closes it
+  });
+
+  it('stops on an upstream that times out or answers garbage, keeps the cursor, and resumes where it stopped', async () => {
+    const repo = hub.app.get(PullRepository);
+    const before = await repo.cursors(BOARD);
+    const count = (await cases()).length;
+    for (let i = 0; i < 2; i++) board.state.addThread({ fid: 593, subject: `故障期间${i}`, content: `上游故障期间发布的第${i}条留言。` });
+    const health = async () => (await hub.http().get(`/api/v1/admin/channels/${BOARD}`).set(auth()).expect(200)).body.health;
+
+    board.state.hang = true; // every attempt runs into HUB_PULL_TIMEOUT_MS (1 s here), retried, then given up
+    const timedOut = await pull();
+    expect(timedOut.outcome).toBe('failed');
+    expect(await health()).toMatchObject({ lastErrorKind: 'transient', cursor: before });
+    expect((await health()).lastError).toMatch(/timed out|timeout|超时/i);
+    board.state.hang = false;
+
+    board.state.garbage = true;
+    const garbled = await pull();
+    expect(garbled.outcome).toBe('failed');
+    expect(await health()).toMatchObject({ lastErrorKind: 'shape', cursor: before });
+    expect((await health()).lastError).toContain('not JSON');
+    board.state.garbage = false;
+
+    expect(await repo.cursors(BOARD)).toEqual(before);
+    expect(await cases()).toHaveLength(count); // nothing half-taken meanwhile
+    const resumed = await pull();
+    expect(resumed).toMatchObject({ outcome: 'ok', created: 2 });
+    expect(Number(resumed.cursors['593'])).toBeGreaterThan(Number(before['593']));
+    await drained(hub.db);
+    expect(await cases()).toHaveLength(count + 2);
+    expect((await health()).consecutiveFailures).toBe(0);
   });
 
   it('runs a pull asked for through the API, and reports health in /metrics', async () => {

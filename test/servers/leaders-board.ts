@@ -81,6 +81,10 @@ export interface LeadersBoardState {
   changeShape: boolean;
   /** API calls get 403 unless they send a `__jsluid_s` cookie issued by a GET page. */
   requireCookie: boolean;
+  /** API calls are read and never answered (the client's timeout has to end them). */
+  hang: boolean;
+  /** API calls get HTTP 200 with a page a proxy might put there: not JSON, though it says so. */
+  garbage: boolean;
   /** Adds a thread (待回复, dated now unless told) and returns its tid. */
   addThread(input: NewThread): number;
   /** The official reply arrives: the thread moves to 已办理. */
@@ -163,6 +167,8 @@ export async function startLeadersBoard(opts: LeadersBoardOptions = {}): Promise
     badSignature: false,
     changeShape: false,
     requireCookie: false,
+    hang: false,
+    garbage: false,
     addThread(input) {
       const tid = nextTid++;
       const dateline = input.dateline ?? now();
@@ -283,6 +289,12 @@ export async function startLeadersBoard(opts: LeadersBoardOptions = {}): Promise
 
     if (req.method !== 'POST' || ![LIST_PATH, CONTENT_PATH, LEGACY_PATH].includes(path)) {
       return send(res, 404, '<html><body>页面找不到了！</body></html>', 'text/html;charset=UTF-8');
+    }
+    if (state.hang) {
+      return; // never answered: the client's timeout ends it (or close(), which drops every connection)
+    }
+    if (state.garbage) {
+      return send(res, 200, '<!DOCTYPE html><html><body><h1>系统维护中</h1>{"result":"succ', 'application/json;charset=UTF-8');
     }
     if (state.requireCookie && !cookies.has(cookieOf(req, COOKIE) ?? '')) {
       return send(res, 403, '<html><body>403 Forbidden</body></html>', 'text/html;charset=UTF-8');
