@@ -376,16 +376,21 @@ async function runHub(cfg: BenchConfig, bodies: MessageStream): Promise<HubResul
 
 // ---------------------------------------------------------------------------------------------
 
-async function cleanUp(cfg: BenchConfig): Promise<void> {
+/** The intake part's servers, Redis databases and (unless kept) databases. */
+async function cleanUpIntake(cfg: BenchConfig): Promise<void> {
   await stopAll();
   await Promise.allSettled([
     flushRedisDb(cfg.redisHost, cfg.redisPort, cfg.floorRedisDb),
     flushRedisDb(cfg.redisHost, cfg.redisPort, cfg.hubRedisDb),
-    cleanUpStore(),
   ]);
   if (!cfg.keepDatabases) {
     await Promise.allSettled([dropDatabase(cfg.pgAdminUrl, cfg.floorDatabase), dropDatabase(cfg.pgAdminUrl, cfg.hubDatabase)]);
   }
+}
+
+async function cleanUp(cfg: BenchConfig): Promise<void> {
+  await cleanUpIntake(cfg);
+  await cleanUpStore();
 }
 
 async function main(): Promise<void> {
@@ -402,7 +407,7 @@ async function main(): Promise<void> {
   try {
     floors = await runFloors(cfg, bodies);
     hub = await runHub(cfg, bodies);
-    await cleanUp(cfg); // the intake databases go before the store is measured
+    await cleanUpIntake(cfg); // the intake databases go before the store is measured
     if (cfg.store) store = await runStoreBench(machine);
   } finally {
     await cleanUp(cfg);
