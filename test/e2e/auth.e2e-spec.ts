@@ -4,6 +4,9 @@ import { RouteAudit } from '../../src/auth/route-audit';
 import IORedis from 'ioredis';
 import { ADMIN, TEST_REDIS_URL } from '../utils/env';
 import { TcpProxy } from '../utils/tcp-proxy';
+import { ThrottlerStorage } from '@nestjs/throttler';
+import { HubThrottlerStorage } from '../../src/http/rate-limit.storage';
+import { loadConfig } from '../../src/config/env';
 import { drained, startHub, TestHub, validMessage } from '../utils/hub';
 
 const METRICS_TOKEN = 'prometheus-scrape-token-0123456789';
@@ -203,6 +206,16 @@ describe('rate limit on public routes', () => {
   });
 });
 
+function rateLimitStorage(hub: TestHub): HubThrottlerStorage {
+  return hub.app.get<HubThrottlerStorage>(ThrottlerStorage as unknown as string, { strict: false });
+}
+
+/** Waits until the hub's rate limit counts in Redis (its connection opens while the app boots). */
+async function countingInRedis(hub: TestHub): Promise<void> {
+  for (let i = 0; i < 150 && !rateLimitStorage(hub).sharedCount; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(rateLimitStorage(hub).sharedCount).toBe(true);
+}
+
 describe('rate limit shared by every API process (HUB_RATE_LIMIT_STORE=redis, the default)', () => {
   // Two API apps on one PostgreSQL and one Redis, as two processes behind a proxy would be.
   const env = { HUB_RATE_LIMIT: '10', HUB_TRUST_PROXY: 'loopback' };
@@ -211,6 +224,8 @@ describe('rate limit shared by every API process (HUB_RATE_LIMIT_STORE=redis, th
   beforeAll(async () => {
     a = await startHub({ env });
     b = await startHub({ env, reset: false });
+    await countingInRedis(a);
+    await countingInRedis(b);
   });
   afterAll(async () => {
     await a?.close();
@@ -248,30 +263,86 @@ describe('rate limit shared by every API process (HUB_RATE_LIMIT_STORE=redis, th
   });
 });
 
-describe('rate limit when Redis is away', () => {
+describe('rate limit when Redis is away or hangs', () => {
   const proxy = new TcpProxy('127.0.0.1', Number(new URL(TEST_REDIS_URL).port || 6379));
   let hub: TestHub;
   beforeAll(async () => {
     const port = await proxy.start();
     const redisUrl = new URL(TEST_REDIS_URL);
     redisUrl.port = String(port);
-    hub = await startHub({ env: { HUB_RATE_LIMIT: '4', REDIS_URL: redisUrl.toString() } });
+    hub = await startHub({ env: { HUB_RATE_LIMIT: '4', HUB_TRUST_PROXY: 'loopback', REDIS_URL: redisUrl.toString() } });
+    await countingInRedis(hub);
   });
   afterAll(async () => {
     await hub?.close();
     await proxy.cut();
   });
-
-  it('counts in the process meanwhile: public routes keep answering, and still stop at the limit', async () => {
-    await hub.http().get('/api/v1/channels').expect(200); // counted in Redis
-    await proxy.cut();
-    const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await hub.http().get('/api/v1/channels')).status);
-    expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
-    expect(statuses.slice(4)).toEqual([429, 429]);
-    // Back: the hub reconnects (health says so) before it is closed.
-    await proxy.restore();
+  // Each test is another client, so what one counted does not block the next.
+  const statuses = async (ip: string, n: number) => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push((await hub.http().get('/api/v1/channels').set('X-Forwarded-For', ip).timeout(5000)).status);
+    return out;
+  };
+  /** Redis back: the hub reconnects (health says so) and counts there again. */
+  const healthy = async () => {
     for (let i = 0; i < 100 && (await hub.http().get('/health')).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
     await hub.http().get('/health').expect(200);
+    await countingInRedis(hub);
+  };
+
+  it('counts in the process while Redis is cut: public routes keep answering, and still stop at the limit', async () => {
+    expect(await statuses('203.0.113.1', 1)).toEqual([200]); // counted in Redis
+    await proxy.cut();
+    expect(await statuses('203.0.113.2', 6)).toEqual([200, 200, 200, 200, 429, 429]);
+    await proxy.restore();
+    await healthy();
+  });
+
+  it('does not wait on a Redis that hangs: each answer comes at once, counted in the process', async () => {
+    proxy.stall(); // connected, but nothing comes back (without a command timeout every request would hang here)
+    try {
+      expect(await statuses('203.0.113.3', 6)).toEqual([200, 200, 200, 200, 429, 429]);
+      expect(rateLimitStorage(hub).sharedCount).toBe(false);
+    } finally {
+      proxy.unstall();
+    }
+    await healthy(); // and back to the shared count a few seconds later
+    expect(await statuses('203.0.113.4', 1)).toEqual([200]);
+    const redis = new IORedis(TEST_REDIS_URL);
+    try {
+      expect((await redis.keys('hub:ratelimit:*')).length).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('the shared rate-limit count itself (HubThrottlerStorage against Redis)', () => {
+  let storage: HubThrottlerStorage;
+  beforeAll(async () => {
+    const redis = new IORedis(TEST_REDIS_URL);
+    await redis.flushdb();
+    redis.disconnect();
+    storage = new HubThrottlerStorage(loadConfig({ REDIS_URL: TEST_REDIS_URL, HUB_RATE_LIMIT: '2' }));
+    for (let i = 0; i < 100 && !storage.sharedCount; i++) await new Promise((r) => setTimeout(r, 50));
+  });
+  afterAll(() => storage.onModuleDestroy());
+  const hit = (key: string, blockMs: number) => storage.increment(key, 60_000, 2, blockMs, 'default');
+
+  it('blocks past the limit for blockDuration, then counts again from zero', async () => {
+    expect(await hit('k1', 300)).toMatchObject({ totalHits: 1, isBlocked: false });
+    expect(await hit('k1', 300)).toMatchObject({ totalHits: 2, isBlocked: false });
+    expect(await hit('k1', 300)).toMatchObject({ isBlocked: true, timeToBlockExpire: 1 });
+    expect(await hit('k1', 300)).toMatchObject({ isBlocked: true });
+    await new Promise((r) => setTimeout(r, 350)); // the block (shorter than the window) is over
+    expect(await hit('k1', 300)).toMatchObject({ totalHits: 1, isBlocked: false });
+    expect(storage.sharedCount).toBe(true);
+  });
+
+  it('refuses past the limit with no block at all (blockDuration 0), still in Redis', async () => {
+    await hit('k2', 0);
+    await hit('k2', 0);
+    expect(await hit('k2', 0)).toMatchObject({ isBlocked: true, timeToBlockExpire: 0 });
+    expect(storage.sharedCount).toBe(true); // no script error, so no fallback
   });
 });
