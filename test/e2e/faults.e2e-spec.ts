@@ -224,6 +224,37 @@ describe('faults: processes killed, Redis and PostgreSQL cut', () => {
     await expectExactlyOnce(answers.map((a) => a.receiptNo!));
   }, 150_000);
 
+  it('(b2) Redis restarted without its data mid-burst (it keeps nothing on disk): every 202 still becomes exactly one case', async () => {
+    const before = await caseCount();
+    let lostAt: number | undefined;
+    let restoredAt: number | undefined;
+    const duringOutage: string[] = [];
+    const answers = await burst(200, 4, async (k, a) => {
+      if (lostAt === undefined && k >= 60) {
+        lostAt = k;
+        await redisProxy.cut();
+        // What a restart of a Redis without persistence leaves: no queued, active or finished job,
+        // no BullMQ bookkeeping at all.
+        const redis = new IORedis(`redis://127.0.0.1:6379/${REDIS_DB}`);
+        await redis.flushdb();
+        await redis.quit();
+      } else if (lostAt !== undefined && restoredAt === undefined) {
+        if (a.receiptNo) duringOutage.push(a.receiptNo);
+        if (duringOutage.length >= 40) {
+          restoredAt = k;
+          await redisProxy.restore();
+        }
+      }
+    });
+    expect(restoredAt).toBeDefined();
+    expect(answers.filter((a) => a.status !== 202)).toEqual([]);
+    // The jobs of the messages accepted before the loss are gone from Redis; their rows are still
+    // pending in PostgreSQL, and the sweeper queues them again.
+    await drained(110_000);
+    expect(await caseCount()).toBe(before + 200);
+    await expectExactlyOnce(answers.map((a) => a.receiptNo!));
+  }, 150_000);
+
   it('(c) PostgreSQL cut during a steady stream: 503 (or a dropped connection) while down, and no 202 is ever lost', async () => {
     const before = await caseCount();
     let phase: 'before' | 'down' | 'after' = 'before';
