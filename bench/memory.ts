@@ -43,11 +43,11 @@ export function descendants(pid: number): { pid: number; comm: string }[] {
   return out;
 }
 
-/** The node processes a server forked (the hub's worker child). */
+/** The processes a server forked (the hub's worker child), Chromium apart. */
 export function forkedNodes(pid: number | undefined): number[] {
   if (!pid) return [];
   return descendants(pid)
-    .filter((d) => d.comm === 'node' || d.comm === 'MainThread')
+    .filter((d) => !/chrom/i.test(d.comm))
     .map((d) => d.pid);
 }
 

@@ -60,7 +60,7 @@ function figure(count: number, seconds: number, latencies: number[] | undefined,
 
 /** Single-row INSERTs of message bodies into `raw_message` from FLOOR_POOL_SIZE clients for `seconds`. */
 async function rawInsert(dbUrl: string, bodies: MessageStream, seconds: number): Promise<RawFigure> {
-  const pool = new Pool({ connectionString: dbUrl, max: FLOOR_POOL_SIZE, application_name: 'bench-raw-insert' });
+  const pool = new Pool({ connectionString: dbUrl, max: FLOOR_POOL_SIZE, application_name: 'bench-raw-insert', statement_timeout: 30_000 });
   try {
     await Promise.all(Array.from({ length: FLOOR_POOL_SIZE }, () => pool.query('SELECT 1'))); // connect them all first
     const latencies: number[] = [];

@@ -320,6 +320,7 @@ async function runHub(cfg: BenchConfig, bodies: MessageStream): Promise<HubResul
     probe = await Probe.open(databaseUrl(cfg.hubDatabase));
     const leader = hub.proc.pid;
     const workerPids = forkedNodes(leader); // forked at boot: known once /health answers
+    if (workerPids.length === 0) throw new Error(`the hub's worker process (forked by ${leader}) was not found under /proc`);
     const servers: Servers = {
       cpu: [
         { label: 'api', match: byPid(leader) },
