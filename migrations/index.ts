@@ -8,5 +8,6 @@ import { NoChannelFkOnHotTables1764240000000 } from './1764240000000-no-channel-
 import { StatsAndReports1764250000000 } from './1764250000000-stats-and-reports';
 import { LoginLockout1764270000000 } from './1764270000000-login-lockout';
 import { CaseAttachments1764260000000 } from './1764260000000-case-attachments';
+import { TokenGeneration1764280000000 } from './1764280000000-token-generation';
 
-export const MIGRATIONS = [Spine1764165600000, PullsAndLinks1764200000000, ImportRuns1764210000000, Workflow1764220000000, UpstreamRotation1764230000000, NoChannelFkOnHotTables1764240000000, StatsAndReports1764250000000, CaseAttachments1764260000000, LoginLockout1764270000000];
+export const MIGRATIONS = [Spine1764165600000, PullsAndLinks1764200000000, ImportRuns1764210000000, Workflow1764220000000, UpstreamRotation1764230000000, NoChannelFkOnHotTables1764240000000, StatsAndReports1764250000000, CaseAttachments1764260000000, LoginLockout1764270000000, TokenGeneration1764280000000];

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService } from './auth.service';
-import { Public } from './decorators';
+import { CurrentUser, Principal, Public, Roles } from './decorators';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
@@ -19,5 +19,13 @@ export class AuthController {
       throw new BadRequestException('username and password are required strings');
     }
     return this.auth.login(username, password);
+  }
+
+  @Roles('admin', 'staff', 'unit', 'leader')
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out everywhere: every token issued to this account so far stops working' })
+  async logout(@CurrentUser() user: Principal): Promise<void> {
+    await this.auth.logout(user);
   }
 }

@@ -86,7 +86,7 @@ export class AuthService {
     }
     await this.users.update({ id: user.id }, { lastLoginAt: now, failedLogins: 0, lockedUntil: null });
     await this.audit.record(user.username, 'login', null, { role: user.role });
-    const principal: Principal = { userId: user.id, username: user.username, role: user.role, unit: user.unit };
+    const principal: Principal = { userId: user.id, username: user.username, role: user.role, unit: user.unit, generation: user.tokenGeneration };
     return {
       accessToken: issueToken(principal, this.config.jwtSecret, this.clock.now().getTime(), this.config.tokenTtlSeconds),
       expiresIn: this.config.tokenTtlSeconds,
@@ -94,11 +94,22 @@ export class AuthService {
     };
   }
 
-  private readonly accounts = new Map<string, { at: number; disabled: boolean; role: string; unit: string | null } | null>();
+  /**
+   * Signs the user out everywhere: every token issued to the account so far stops working, at once
+   * in this process and within 30 s in the others (as a disabled account's).
+   */
+  async logout(p: Principal): Promise<void> {
+    await this.users.increment({ id: p.userId }, 'tokenGeneration', 1);
+    this.accounts.delete(p.userId);
+    await this.audit.record(p.username, 'logout', null, {});
+  }
+
+  private readonly accounts = new Map<string, { at: number; disabled: boolean; role: string; unit: string | null; generation: number } | null>();
 
   /**
    * The signed-in user of a token, if the token is valid and the account still is what the token
-   * says: a disabled account, or one whose role or unit changed, loses access within 30 s.
+   * says: a disabled account, one whose role or unit changed, or one signed out since the token was
+   * issued loses access within 30 s.
    */
   async principalOf(token: string): Promise<Principal | undefined> {
     const p = verifyToken(token, this.config.jwtSecret, this.clock.now().getTime());
@@ -106,11 +117,11 @@ export class AuthService {
     let account = this.accounts.get(p.userId);
     if (account === undefined || (account && Date.now() - account.at > ACCOUNT_CACHE_MS)) {
       const row = await this.users.findOne({ where: { id: p.userId } });
-      account = row ? { at: Date.now(), disabled: row.disabled, role: row.role, unit: row.unit } : null;
+      account = row ? { at: Date.now(), disabled: row.disabled, role: row.role, unit: row.unit, generation: row.tokenGeneration } : null;
       this.accounts.set(p.userId, account);
       if (this.accounts.size > 10_000) this.accounts.clear();
     }
-    if (!account || account.disabled || account.role !== p.role || account.unit !== p.unit) return undefined;
+    if (!account || account.disabled || account.role !== p.role || account.unit !== p.unit || account.generation !== (p.generation ?? 0)) return undefined;
     return p;
   }
 }

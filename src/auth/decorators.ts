@@ -15,6 +15,8 @@ export interface Principal {
   username: string;
   role: StaffRole;
   unit: string | null;
+  /** The account's token generation the token was issued under (absent: 0). */
+  generation?: number;
 }
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

@@ -8,8 +8,8 @@ const OTHER_SECRET = Buffer.from('another-secret-of-at-least-32-characters');
 const NOW = Date.UTC(2026, 0, 15, 9, 0, 0);
 const TTL = 3600;
 
-const STAFF: Principal = { userId: '42', username: 'wang.wu', role: 'staff', unit: null };
-const UNIT_USER: Principal = { userId: '7', username: '盐湖区住建局', role: 'unit', unit: '盐湖区住房和城乡建设局' };
+const STAFF: Principal = { userId: '42', username: 'wang.wu', role: 'staff', unit: null, generation: 0 };
+const UNIT_USER: Principal = { userId: '7', username: '盐湖区住建局', role: 'unit', unit: '盐湖区住房和城乡建设局', generation: 3 };
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const HEADER = b64({ alg: 'HS256', typ: 'JWT' });
@@ -24,8 +24,8 @@ describe('issueToken / verifyToken round trip', () => {
   test.each<[string, Principal]>([
     ['staff without a unit', STAFF],
     ['unit user with a Chinese unit', UNIT_USER],
-    ['admin', { userId: '1', username: 'admin', role: 'admin', unit: null }],
-    ['leader', { userId: '2', username: 'leader', role: 'leader', unit: null }],
+    ['admin', { userId: '1', username: 'admin', role: 'admin', unit: null, generation: 0 }],
+    ['leader', { userId: '2', username: 'leader', role: 'leader', unit: null, generation: 12 }],
   ])('%s', (_, principal) => {
     const token = issueToken(principal, SECRET, NOW, TTL);
     expect(token.split('.')).toHaveLength(3);
@@ -34,7 +34,13 @@ describe('issueToken / verifyToken round trip', () => {
 
   test('the payload carries iat and exp in seconds', () => {
     const payload = JSON.parse(Buffer.from(issueToken(STAFF, SECRET, NOW + 999, TTL).split('.')[1], 'base64url').toString());
-    expect(payload).toEqual({ sub: '42', usr: 'wang.wu', role: 'staff', unit: null, iat: NOW / 1000, exp: NOW / 1000 + TTL });
+    expect(payload).toEqual({ sub: '42', usr: 'wang.wu', role: 'staff', unit: null, gen: 0, iat: NOW / 1000, exp: NOW / 1000 + TTL });
+  });
+
+  test('a token from before token generations (no gen) is of generation 0', () => {
+    expect(verifyToken(forge(validPayload), SECRET, NOW)?.generation).toBe(0);
+    expect(verifyToken(forge({ ...validPayload, gen: 'x' }), SECRET, NOW)?.generation).toBe(0);
+    expect(verifyToken(forge({ ...validPayload, gen: 4 }), SECRET, NOW)?.generation).toBe(4);
   });
 
   test('a correctly signed hand-made token verifies (the forge helper is faithful)', () => {

@@ -11,7 +11,7 @@ function sign(data: string, secret: Buffer): string {
 
 export function issueToken(p: Principal, secret: Buffer, nowMs: number, ttlSeconds: number): string {
   const iat = Math.floor(nowMs / 1000);
-  const payload = { sub: p.userId, usr: p.username, role: p.role, unit: p.unit, iat, exp: iat + ttlSeconds };
+  const payload = { sub: p.userId, usr: p.username, role: p.role, unit: p.unit, gen: p.generation ?? 0, iat, exp: iat + ttlSeconds };
   const body = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
   return `${body}.${sign(body, secret)}`;
 }
@@ -37,5 +37,6 @@ export function verifyToken(token: string, secret: Buffer, nowMs: number): Princ
     username: payload.usr,
     role: payload.role as Principal['role'],
     unit: typeof payload.unit === 'string' ? payload.unit : null,
+    generation: Number.isInteger(payload.gen) ? (payload.gen as number) : 0,
   };
 }

@@ -71,7 +71,8 @@ export class ConsoleController {
 
   @Roles('admin', 'staff', 'unit', 'leader')
   @Post('logout')
-  logout(@Res() res: Response): void {
+  async logout(@CurrentUser() user: Principal, @Res() res: Response): Promise<void> {
+    await this.auth.logout(user); // the token in the cookie (and any copy of it) stops working
     res.clearCookie(SESSION_COOKIE, { path: CONSOLE_PATH });
     res.redirect(303, '/console/login');
   }

@@ -1,4 +1,5 @@
 import { AuthService } from '../../src/auth/auth.service';
+import { csrfFor } from '../../src/console/session';
 import { FixedClock } from '../../src/common/clock';
 import { RouteAudit } from '../../src/auth/route-audit';
 import IORedis from 'ioredis';
@@ -155,6 +156,38 @@ describe('auth, roles and personal data', () => {
     const orphan = await hub.userToken('unit', null);
     await hub.http().get(`/api/v1/cases/${caseNo}`).set('Authorization', `Bearer ${orphan}`).expect(404);
     expect((await hub.http().get('/api/v1/cases').set('Authorization', `Bearer ${orphan}`).expect(200)).body.total).toBe(0);
+  });
+
+  it('signs out everywhere: every token of the account stops working, and signing in again works', async () => {
+    const auth = hub.app.get(AuthService);
+    await auth.createUser('leaving-staff', 'a-long-test-password', 'staff', null);
+    const first = await hub.login('leaving-staff', 'a-long-test-password');
+    const second = await hub.login('leaving-staff', 'a-long-test-password'); // another device
+    const signedIn = await hub.http().post('/console/login').type('form').send({ username: 'leaving-staff', password: 'a-long-test-password' }).expect(303);
+    const cookie = ([] as string[]).concat(signedIn.headers['set-cookie'] ?? []).find((c) => c.startsWith('hub_console='))!.split(';')[0];
+    await hub.http().get('/console/desk').set('Cookie', cookie).expect(200);
+    await hub.http().post('/api/v1/auth/logout').expect(401); // needs a sign-in
+    await hub.http().post('/api/v1/auth/logout').set('Authorization', `Bearer ${first}`).expect(204);
+    for (const token of [first, second]) await hub.http().get('/api/v1/cases').set('Authorization', `Bearer ${token}`).expect(401);
+    const away = await hub.http().get('/console/desk').set('Cookie', cookie);
+    expect([away.status, away.headers.location]).toEqual([303, expect.stringContaining('/console/login')]);
+    const again = await hub.login('leaving-staff', 'a-long-test-password');
+    await hub.http().get('/api/v1/cases').set('Authorization', `Bearer ${again}`).expect(200);
+    const [audit] = await hub.db.query(`SELECT actor FROM audit_log WHERE action = 'logout' ORDER BY id DESC LIMIT 1`);
+    expect(audit.actor).toBe('leaving-staff');
+  });
+
+  it('the console’s 退出 takes the cookie’s token away too (a copy of the cookie no longer opens anything)', async () => {
+    await hub.app.get(AuthService).createUser('console-leaver', 'a-long-test-password', 'leader', null);
+    const res = await hub.http().post('/console/login').type('form').send({ username: 'console-leaver', password: 'a-long-test-password' }).expect(303);
+    const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('hub_console='))!.split(';')[0];
+    const token = cookie.slice('hub_console='.length);
+    await hub.http().get('/console/reports').set('Cookie', cookie).expect(200);
+    const out = await hub.http().post('/console/logout').set('Cookie', cookie).type('form').send({ _csrf: csrfFor(token, hub.config.jwtSecret) }).expect(303);
+    expect(String(out.headers['set-cookie'])).toMatch(/hub_console=;/);
+    const copied = await hub.http().get('/console/reports').set('Cookie', cookie);
+    expect(copied.status).toBe(303);
+    await hub.http().get('/api/v1/reports').set('Authorization', `Bearer ${token}`).expect(401);
   });
 
   it('guards the queue dashboard', async () => {

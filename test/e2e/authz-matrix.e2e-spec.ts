@@ -69,6 +69,8 @@ interface Row {
   req?: (f: Fixtures, role: Role) => Req;
   /** Per-cell expectations that differ from the rule, with the reason (DEFECT or documented exception). */
   override?: Partial<Record<Role, Outcome>>;
+  /** Signs the caller out (every token of the account stops working): the role signs in again after its cell. */
+  signsOut?: true;
 }
 
 const ALL: ('admin' | 'staff' | 'leader' | 'unit')[] = ['admin', 'staff', 'leader', 'unit'];
@@ -108,6 +110,7 @@ const MATRIX: Record<string, Row> = {
   'GET /public': { allow: 'public' },
   'GET /public/:caseNo': { allow: 'public', may404: true, req: onCaseA }, // not public: 404 to all
   'POST /api/v1/auth/login': { allow: 'public', req: () => ({ body: {} }) }, // 400
+  'POST /api/v1/auth/logout': { allow: ALL, signsOut: true },
   'GET /console/login': { allow: 'public' },
   'POST /console/login': { allow: 'public', req: () => ({ body: {} }) }, // 400
 
@@ -150,7 +153,7 @@ const MATRIX: Record<string, Row> = {
 
   // ── console: home, sign-out ────────────────────────────────────────────────────────────
   'GET /console': { allow: ALL },
-  'POST /console/logout': { allow: ALL, req: () => ({ body: {} }) }, // clears the cookie; the token itself stays valid (stateless)
+  'POST /console/logout': { allow: ALL, req: () => ({ body: {} }), signsOut: true }, // clears the cookie and takes the account's tokens away
 
   // ── console: desks and the case page ───────────────────────────────────────────────────
   'GET /console/desk': { allow: ['admin', 'staff'] },
@@ -254,6 +257,15 @@ describe('authorization matrix: every route × every role', () => {
     return res.body;
   }
 
+  /** Signs a role in: a bearer token for the API, the console's cookie for /console. */
+  async function signIn(role: SignedIn): Promise<void> {
+    bearer[role] = await hub.login(users[role].username, users[role].password);
+    const res = await http().post('/console/login').type('form').send(users[role]).expect(303);
+    const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('hub_console='));
+    if (!set) throw new Error(`setup: no console cookie for ${role}`);
+    cookie[role] = set.split(';')[0].slice('hub_console='.length);
+  }
+
   async function intake(i: number): Promise<{ receiptNo: string; queryCode: string }> {
     const res = await http().post('/api/v1/channels/portal-zhujian/messages').send(validMessage({ phone: phoneFor(7000 + i), name: `市民${i}` })).expect(202);
     return res.body;
@@ -267,14 +279,7 @@ describe('authorization matrix: every route × every role', () => {
     await auth.createUser(users.leader.username, PASSWORD, 'leader', null);
     await auth.createUser(users.unitA.username, PASSWORD, 'unit', UNIT_A);
     await auth.createUser(users.unitB.username, PASSWORD, 'unit', UNIT_B);
-    // Signed in once per role: a bearer token for the API, the console's cookie for /console.
-    for (const role of Object.keys(users) as SignedIn[]) {
-      bearer[role] = await hub.login(users[role].username, users[role].password);
-      const res = await http().post('/console/login').type('form').send(users[role]).expect(303);
-      const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('hub_console='));
-      if (!set) throw new Error(`setup: no console cookie for ${role}`);
-      cookie[role] = set.split(';')[0].slice('hub_console='.length);
-    }
+    for (const role of Object.keys(users) as SignedIn[]) await signIn(role);
 
     // The citizen's message (caseA) and a second one (caseF), both transferred to unit A.
     const mine = await intake(1);
@@ -376,6 +381,7 @@ describe('authorization matrix: every route × every role', () => {
     results.set(key, cells);
     for (const role of ROLES) {
       const answer = await cell(key, row, role);
+      if (row.signsOut && role !== 'anonymous' && role !== 'citizen') await signIn(role);
       const path = key.split(' ')[1];
       cells.set(role, { answer, want: expected(row, role), got: outcomeOf(row, path, answer) });
     }

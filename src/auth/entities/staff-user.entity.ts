@@ -17,4 +17,6 @@ export class StaffUserEntity {
   /** Wrong passwords in a row; reset by a good sign-in. */
   @Column({ type: 'integer', name: 'failed_logins', default: 0 }) failedLogins: number;
   @Column({ type: 'timestamptz', name: 'locked_until', nullable: true }) lockedUntil: Date | null;
+  /** Carried by every token; signing out moves it on, so the tokens issued before stop working. */
+  @Column({ type: 'integer', name: 'token_generation', default: 0 }) tokenGeneration: number;
 }
