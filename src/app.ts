@@ -43,6 +43,7 @@ export async function prepareDatabase(config: HubConfig): Promise<string[]> {
 async function seed(app: INestApplicationContext, roles: HubRole[]): Promise<void> {
   const registry = app.get(ChannelRegistry);
   await registry.seedIfEmpty();
+  await registry.sealClearSecrets();
   await registry.assertAdapters();
   if (roles.includes('api')) await app.get(AuthService).ensureBootstrapAdmin();
 }

@@ -6,6 +6,7 @@ import { AuditModule } from './audit/audit.service';
 import { CaseRepository } from './cases/case.repository';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { ChannelEntity } from './channels/entities/channel.entity';
+import { ChannelSecretsSubscriber } from './channels/channel-secrets.subscriber';
 import { Clock } from './common/clock';
 import { ConfigModule } from './config/config.module';
 import { HubConfig } from './config/env';
@@ -50,7 +51,7 @@ export class CoreModule {
         CryptoModule,
         AuditModule,
       ],
-      providers: [{ provide: Clock, useValue: clock }, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService, QueueConnectionLog,
+      providers: [{ provide: Clock, useValue: clock }, ChannelSecretsSubscriber, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService, QueueConnectionLog,
         CalendarService, WorkflowRepository, WorkflowService, Notifier, DerivedWrites, StatsRepository, StatsService, ReportRepository, ReportsService],
       exports: [Clock, ChannelRegistry, InboundRepository, InboundWriter, CaseRepository, PullRepository, ImportService, MetricsService,
         CalendarService, WorkflowService, Notifier, StatsService, ReportRepository, ReportsService, BullModule, TypeOrmModule],

@@ -18,6 +18,7 @@ import { PiiCipher } from '../crypto/pii-cipher';
 import { politeClient } from '../pull/polite-http';
 import { PullRepository } from '../pull/pull.repository';
 import { PULL_JOB, PULL_JOB_OPTIONS, PULL_QUEUE, PullJobData } from '../queue/queues';
+import { sealChannelSecrets } from '../channels/domain/channel-secrets';
 
 export const SECRET_PLACEHOLDER = '********';
 
@@ -232,7 +233,7 @@ export class ChannelAdminService {
         `UPDATE channel SET disposition = $2, name = $3, unit = $4, guidance = $5, refer_to = $6, enabled = $7, config = $8,
                             adapter = $9, version = $10, updated_at = $11 WHERE id = $1`,
         [id, next.disposition, next.name, next.unit, next.guidance, next.referTo ? JSON.stringify(next.referTo) : null, next.enabled,
-         JSON.stringify(next.config), next.adapter, next.version, at],
+         JSON.stringify(sealChannelSecrets(next.adapter, next.config, this.cipher)), next.adapter, next.version, at],
       );
       const snapshot = {
         unit: next.unit, name: next.name, disposition: next.disposition, guidance: next.guidance, referTo: next.referTo, enabled: next.enabled,

@@ -9,6 +9,8 @@ import { ChannelAdapter, findAdapter } from '../../adapters';
 import { validateConfig } from './domain/config-validation';
 import { parseChannelSeed } from './domain/seed';
 import { ChannelEntity } from './entities/channel.entity';
+import { PiiCipher } from '../crypto/pii-cipher';
+import { hasClearSecrets, sealChannelSecrets } from './domain/channel-secrets';
 
 /**
  * The channel registry: PostgreSQL is the source of truth; each process keeps a snapshot for at
@@ -23,6 +25,7 @@ export class ChannelRegistry {
   constructor(
     @InjectRepository(ChannelEntity) private readonly repo: Repository<ChannelEntity>,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly cipher: PiiCipher,
   ) {}
 
   /** Seeds the registry from config/channels.yaml when it is empty. Returns rows inserted. */
@@ -32,10 +35,34 @@ export class ChannelRegistry {
     return this.repo.manager.transaction(async (tx) => {
       await tx.query('LOCK TABLE channel IN EXCLUSIVE MODE');
       if ((await tx.count(ChannelEntity)) > 0) return 0;
-      await tx.insert(ChannelEntity, rows.map((r) => ({ ...r, config: r.config as never, version: 1 })));
+      await tx.insert(ChannelEntity, rows.map((r) => ({ ...r, config: sealChannelSecrets(r.adapter, r.config, this.cipher) as never, version: 1 })));
       this.logger.log(`channel registry seeded with ${rows.length} rows from channels.yaml`);
       return rows.length;
     });
+  }
+
+  /**
+   * Seals the secrets still in clear in stored configurations (rows written before secrets were
+   * sealed, or by hand in SQL). Safe from several processes at once: a row is rewritten only if it
+   * is still what was read. Returns the channels sealed.
+   */
+  async sealClearSecrets(): Promise<string[]> {
+    const rows: { id: string; adapter: string | null; config: Record<string, unknown> }[] = await this.repo.query(`SELECT id, adapter, config FROM channel`);
+    const sealed: string[] = [];
+    for (const r of rows) {
+      if (!r.config || !hasClearSecrets(r.adapter, r.config)) continue;
+      const [, n] = await this.repo.query(`UPDATE channel SET config = $2 WHERE id = $1 AND config = $3::jsonb`, [
+        r.id,
+        JSON.stringify(sealChannelSecrets(r.adapter, r.config, this.cipher)),
+        JSON.stringify(r.config),
+      ]);
+      if (n > 0) sealed.push(r.id);
+    }
+    if (sealed.length) {
+      this.logger.log({ channels: sealed }, 'channel secrets stored in clear are now sealed');
+      this.invalidate();
+    }
+    return sealed;
   }
 
   async get(id: string): Promise<ChannelEntity | undefined> {

@@ -5,6 +5,8 @@
  * disposition change reaching /go/ and intake at once (with a long registry cache), and the
  * dry-run connection test against the leaders' board test server.
  */
+import { openChannelSecrets } from '../../src/channels/domain/channel-secrets';
+import { PiiCipher } from '../../src/crypto/pii-cipher';
 import * as cheerio from 'cheerio';
 import { AuthService } from '../../src/auth/auth.service';
 import { PullRepository } from '../../src/pull/pull.repository';
@@ -82,7 +84,12 @@ describe('console: 渠道接入 (channel integration, administrators)', () => {
     return post(s, `/console/channels/${id}/preview`, formFields(page.text, `/console/channels/${id}/preview`, over));
   }
   const proposalOf = (html: string) => cheerio.load(html)('form[action$="/apply"] input[name="proposal"]').attr('value')!;
-  const channelRow = async (id: string) => (await hub.db.query(`SELECT version, disposition, config, enabled FROM channel WHERE id = $1`, [id]))[0];
+  /** The stored row, its configuration as the hub reads it; the stored form never holds the secret in clear. */
+  const channelRow = async (id: string) => {
+    const row = (await hub.db.query(`SELECT version, disposition, config, enabled FROM channel WHERE id = $1`, [id]))[0];
+    expect(JSON.stringify(row.config)).not.toContain(SECRET);
+    return { ...row, config: openChannelSecrets(row.config, hub.app.get(PiiCipher)).config };
+  };
   const versionRows = async (id: string) => (await hub.db.query(`SELECT count(*)::int AS n FROM channel_version WHERE channel_id = $1`, [id]))[0].n as number;
 
   beforeAll(async () => {

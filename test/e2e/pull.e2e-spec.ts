@@ -1,3 +1,4 @@
+import { ChannelRegistry } from '../../src/channels/channel-registry.service';
 import { PullRepository } from '../../src/pull/pull.repository';
 import { PullScheduler } from '../../src/pull/pull.scheduler';
 import { PullService } from '../../src/pull/pull.service';
@@ -41,6 +42,11 @@ describe('pulling the People’s Daily leaders’ board', () => {
     const history = await hub.http().get(`/api/v1/admin/channels/${BOARD}/history`).set(auth()).expect(200);
     expect(history.body[0]).toMatchObject({ version: 2, actor: ADMIN.username, reason: '配置运城市领导留言板' });
     expect(JSON.stringify(history.body)).not.toContain('s3cret-token');
+    // Stored sealed: the table (and so a dump of it) does not hold the token; the pulls below sign with it.
+    const [stored] = await hub.db.query(`SELECT config::text AS config FROM channel WHERE id = $1`, [BOARD]);
+    expect(stored.config).not.toContain('s3cret-token');
+    expect(JSON.parse(stored.config).token).toEqual({ $sealed: expect.stringMatching(/^v1\./) });
+    expect((await hub.app.get(ChannelRegistry).get(BOARD))?.config.token).toBe('s3cret-token');
     // Staff may look, not edit.
     const staff = await hub.userToken('staff');
     await hub.http().get(`/api/v1/admin/channels/${BOARD}`).set('Authorization', `Bearer ${staff}`).expect(200);
@@ -234,6 +240,20 @@ describe('pulling the “今日运城” app’s export API', () => {
     expect(a.body.duplicates).toEqual([duplicate.case_no]);
     expect(b.body.duplicateOf).toBe(original.case_no);
     expect(a.body.timeline.map((e: { type: string }) => e.type)).toContain('duplicate_linked');
+  });
+
+  it('seals an API key found in clear in the table (written before secrets were sealed) at boot, and keeps using it', async () => {
+    const registry = hub.app.get(ChannelRegistry);
+    // As a row of an earlier release, or one edited by hand in SQL, would hold it.
+    await hub.db.query(`UPDATE channel SET config = config || jsonb_build_object('apiKey', $2::text) WHERE id = $1`, [APP, app.apiKey]);
+    const clear = async () => (await hub.db.query(`SELECT config::text AS c FROM channel WHERE id = $1`, [APP]))[0].c as string;
+    expect(await clear()).toContain(app.apiKey);
+    expect(await registry.sealClearSecrets()).toEqual([APP]); // what the boot runs
+    expect(await clear()).not.toContain(app.apiKey);
+    expect(await registry.sealClearSecrets()).toEqual([]); // nothing left to do
+    expect((await registry.get(APP))?.config.apiKey).toBe(app.apiKey);
+    app.state.addMessage({ content: '封存密钥之后的留言：小区门口积水。' });
+    expect(await pull()).toMatchObject({ outcome: 'ok', created: 1 }); // the export API accepted the opened key
   });
 
   it('reports a refused API key as an operator error', async () => {
