@@ -249,7 +249,7 @@ export const README_BLOCK = {
 export function readmeBlock(parts: { machine: Machine; settings: string; summary: string }): string {
   return [
     README_BLOCK.begin,
-    `Latest \`npm run bench\` on this machine — ${renderMachine(parts.machine).replace(/^- /gm, '').split('\n').join('; ')}. ${parts.settings}.`,
+    `Latest \`npm run bench\`. Machine: ${renderMachine(parts.machine).replace(/^- /gm, '').split('\n').join('; ')}. Settings: ${parts.settings}.`,
     '',
     parts.summary,
     '',
