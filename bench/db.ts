@@ -7,7 +7,8 @@ import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { sleep } from './children';
 
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+/** One short-lived connection for `fn`, closed whatever happens. */
+export async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: 'bench' });
   await client.connect();
   try {

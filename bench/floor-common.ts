@@ -4,6 +4,7 @@
  * fast / worker waits for Redis), so the floor differs from the hub only by the hub's own work.
  */
 import { ConnectionOptions, JobsOptions } from 'bullmq';
+import type { Express, Request, Response } from 'express';
 
 export const FLOOR_QUEUE = 'floor-intake';
 export const FLOOR_JOB = 'make-case';
@@ -72,4 +73,21 @@ export function exitWithParent(close: () => Promise<unknown>): void {
   process.on('disconnect', stop);
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/** Serves a floor on 127.0.0.1:`port`, with a /health that runs `check`, until the bench goes (then `close`). */
+export function serveFloor(app: Express, port: number, check: () => Promise<unknown>, close: () => Promise<unknown>): void {
+  app.get('/health', async (_req: Request, res: Response) => {
+    try {
+      await check();
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+  const server = app.listen(port, '127.0.0.1');
+  exitWithParent(async () => {
+    server.close();
+    await close();
+  });
 }

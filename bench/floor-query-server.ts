@@ -6,10 +6,9 @@
  * (node dist/bench/floor-query-server.js) against the statistics bench's store.
  */
 import express, { Request, Response } from 'express';
-import { Server } from 'node:http';
 import { Pool } from 'pg';
 import { PiiCipher } from '../src/crypto/pii-cipher';
-import { exitWithParent, FLOOR_POOL_SIZE, requiredEnv } from './floor-common';
+import { FLOOR_POOL_SIZE, requiredEnv, serveFloor } from './floor-common';
 
 const port = Number(requiredEnv('PORT'));
 const pool = new Pool({ connectionString: requiredEnv('DATABASE_URL'), max: FLOOR_POOL_SIZE, application_name: 'bench-floor-query' });
@@ -34,17 +33,4 @@ app.get('/query/:code', async (req: Request, res: Response) => {
   }
 });
 
-app.get('/health', async (_req: Request, res: Response) => {
-  try {
-    await pool.query('SELECT 1');
-    res.json({ status: 'ok' });
-  } catch {
-    res.status(503).json({ status: 'unavailable' });
-  }
-});
-
-const server: Server = app.listen(port, '127.0.0.1');
-exitWithParent(async () => {
-  server.close();
-  await pool.end();
-});
+serveFloor(app, port, () => pool.query('SELECT 1'), () => pool.end());

@@ -5,9 +5,8 @@
  */
 import { Queue } from 'bullmq';
 import express, { Request, Response } from 'express';
-import { Server } from 'node:http';
 import { Pool } from 'pg';
-import { exitWithParent, FLOOR_JOB, FLOOR_JOB_OPTIONS, FLOOR_POOL_SIZE, FLOOR_QUEUE, FloorJobData, redisConnection, requiredEnv } from './floor-common';
+import { FLOOR_JOB, FLOOR_JOB_OPTIONS, FLOOR_POOL_SIZE, FLOOR_QUEUE, FloorJobData, redisConnection, requiredEnv, serveFloor } from './floor-common';
 
 const port = Number(requiredEnv('PORT'));
 const pool = new Pool({ connectionString: requiredEnv('DATABASE_URL'), max: FLOOR_POOL_SIZE, application_name: 'bench-floor-server' });
@@ -28,17 +27,9 @@ app.post('/messages', async (req: Request, res: Response) => {
   }
 });
 
-app.get('/health', async (_req: Request, res: Response) => {
-  try {
-    await Promise.all([pool.query('SELECT 1'), queue.getJobCounts('waiting')]);
-    res.json({ status: 'ok' });
-  } catch {
-    res.status(503).json({ status: 'unavailable' });
-  }
-});
-
-const server: Server = app.listen(port, '127.0.0.1');
-exitWithParent(async () => {
-  server.close();
-  await Promise.allSettled([queue.close(), pool.end()]);
-});
+serveFloor(
+  app,
+  port,
+  () => Promise.all([pool.query('SELECT 1'), queue.getJobCounts('waiting')]),
+  () => Promise.allSettled([queue.close(), pool.end()]),
+);

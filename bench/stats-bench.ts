@@ -46,7 +46,7 @@ import { Child, freePort, installExitHandlers, sleep, startChild, stopAll } from
 import { cpuGroups, CpuShares, formatCpu, startCpu } from './cpu';
 import { LoadResult, runLoad } from './load';
 import { descendants, forkedNodes, mibOfKb, startRssSampler, statusKb } from './memory';
-import { createDatabase, dropDatabase, flushRedisDb, redisVersion, serverDescription } from './db';
+import { createDatabase, dropDatabase, flushRedisDb, redisVersion, serverDescription, withClient } from './db';
 import { describeMachine, Machine } from './machine';
 import { renderMachine } from './report';
 import { seedStats, SeedResult, TZ } from './stats-seed';
@@ -121,15 +121,7 @@ function log(message: string): void {
 }
 
 
-async function withDb<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: dbUrl, application_name: 'bench-stats' });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+const withDb = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withClient(dbUrl, fn);
 
 // ---------------------------------------------------------------------------------------------
 // The hub
@@ -636,15 +628,7 @@ async function reusableStore(): Promise<SeedInfo | undefined> {
   return info;
 }
 
-async function withAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: PG_ADMIN_URL, application_name: 'bench-stats' });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+const withAdmin = <T>(fn: (c: Client) => Promise<T>): Promise<T> => withClient(PG_ADMIN_URL, fn);
 
 // ---------------------------------------------------------------------------------------------
 // Query by code on the store

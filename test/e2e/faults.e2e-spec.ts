@@ -196,7 +196,12 @@ describe('faults: processes killed, Redis and PostgreSQL cut', () => {
     await expectExactlyOnce(answers.map((a) => a.receiptNo!));
   }, 150_000);
 
-  it('(b) Redis cut in the middle of a burst: every 202 becomes exactly one case (the sweeper re-queues)', async () => {
+  /**
+   * A burst of 200 with Redis away from the 60th answer until 40 more were accepted; `gone` runs
+   * as it goes. Redis away does not stop intake (the row in PostgreSQL is the promise): every
+   * answer is a 202, and every one becomes exactly one case.
+   */
+  const burstAcrossRedisOutage = async (gone: () => Promise<void>) => {
     const before = await caseCount();
     let cutAt: number | undefined;
     let restoredAt: number | undefined;
@@ -205,6 +210,7 @@ describe('faults: processes killed, Redis and PostgreSQL cut', () => {
       if (cutAt === undefined && k >= 60) {
         cutAt = k;
         await redisProxy.cut();
+        await gone();
       } else if (cutAt !== undefined && restoredAt === undefined) {
         if (a.receiptNo) duringCut.push(a.receiptNo);
         if (duringCut.length >= 40) {
@@ -214,45 +220,28 @@ describe('faults: processes killed, Redis and PostgreSQL cut', () => {
       }
     });
     expect(restoredAt).toBeDefined();
-    // Redis away does not stop intake: the row in PostgreSQL is the promise.
     expect(answers.filter((a) => a.status !== 202)).toEqual([]);
     expect(duringCut.length).toBeGreaterThanOrEqual(40);
-    // Jobs the worker had just taken when the connection dropped stay "active" in Redis until
-    // BullMQ finds them stalled (30–60 s); the sweeper re-queues only missing, completed or failed jobs.
     await drained(110_000);
     expect(await caseCount()).toBe(before + 200);
     await expectExactlyOnce(answers.map((a) => a.receiptNo!));
+  };
+
+  it('(b) Redis cut in the middle of a burst: every 202 becomes exactly one case (the sweeper re-queues)', async () => {
+    // Jobs the worker had just taken when the connection dropped stay "active" in Redis until
+    // BullMQ finds them stalled; the sweeper re-queues only missing, completed or failed jobs.
+    await burstAcrossRedisOutage(async () => undefined);
   }, 150_000);
 
   it('(b2) Redis restarted without its data mid-burst (it keeps nothing on disk): every 202 still becomes exactly one case', async () => {
-    const before = await caseCount();
-    let lostAt: number | undefined;
-    let restoredAt: number | undefined;
-    const duringOutage: string[] = [];
-    const answers = await burst(200, 4, async (k, a) => {
-      if (lostAt === undefined && k >= 60) {
-        lostAt = k;
-        await redisProxy.cut();
-        // What a restart of a Redis without persistence leaves: no queued, active or finished job,
-        // no BullMQ bookkeeping at all.
-        const redis = new IORedis(`redis://127.0.0.1:6379/${REDIS_DB}`);
-        await redis.flushdb();
-        await redis.quit();
-      } else if (lostAt !== undefined && restoredAt === undefined) {
-        if (a.receiptNo) duringOutage.push(a.receiptNo);
-        if (duringOutage.length >= 40) {
-          restoredAt = k;
-          await redisProxy.restore();
-        }
-      }
+    // What a restart of a Redis without persistence leaves: no queued, active or finished job, no
+    // BullMQ bookkeeping at all. The rows of the messages accepted before are still pending in
+    // PostgreSQL, and the sweeper queues them again.
+    await burstAcrossRedisOutage(async () => {
+      const redis = new IORedis(`redis://127.0.0.1:6379/${REDIS_DB}`);
+      await redis.flushdb();
+      await redis.quit();
     });
-    expect(restoredAt).toBeDefined();
-    expect(answers.filter((a) => a.status !== 202)).toEqual([]);
-    // The jobs of the messages accepted before the loss are gone from Redis; their rows are still
-    // pending in PostgreSQL, and the sweeper queues them again.
-    await drained(110_000);
-    expect(await caseCount()).toBe(before + 200);
-    await expectExactlyOnce(answers.map((a) => a.receiptNo!));
   }, 150_000);
 
   it('(c) PostgreSQL cut during a steady stream: 503 (or a dropped connection) while down, and no 202 is ever lost', async () => {
