@@ -62,6 +62,9 @@ export interface CaseRow {
 }
 
 /** May this unit see the case? Its handling, lead or responsible unit. A unit account without a unit sees nothing. */
+/** What linking or splitting a 并单 did, or why it was refused. */
+export type DuplicateChange = { ok: true; caseNo: string; originalNo: string } | { ok: false; status: 404 | 409; message: string };
+
 export function unitMayAccess(c: Pick<CaseRow, 'handlingUnit' | 'leadUnit' | 'responsibleUnits'>, unit: string | null): boolean {
   if (!unit) return false;
   return c.handlingUnit === unit || c.leadUnit === unit || (c.responsibleUnits ?? []).includes(unit);
@@ -262,6 +265,59 @@ export class CaseRepository {
       [c.phoneHash, c.id, since, c.receivedAt, c.content, at, c.caseNo],
     );
     return rows[0]?.caseNo;
+  }
+
+  /**
+   * 并单 by hand: mailbox staff link `caseNo` to the earlier `originalNo` (the citizen wrote again
+   * from another number, or through another channel). Both rows are locked in id order, so two
+   * staff linking at once cannot build a chain. Refused when the link would not be one level deep.
+   */
+  async linkDuplicateByHand(caseNo: string, originalNo: string, at: Date, actor: { name: string; role: string }, reason: string): Promise<DuplicateChange> {
+    return this.db.transaction(async (tx) => {
+      const rows: { id: string; caseNo: string; duplicateOf: string | null; hasDuplicates: boolean }[] = await tx.query(
+        `SELECT c.id::text AS id, c.case_no AS "caseNo", c.duplicate_of::text AS "duplicateOf",
+                EXISTS (SELECT 1 FROM cases d WHERE d.duplicate_of = c.id) AS "hasDuplicates"
+           FROM cases c WHERE c.case_no = ANY($1) ORDER BY c.id FOR UPDATE`,
+        [[caseNo, originalNo]],
+      );
+      const dup = rows.find((r) => r.caseNo === caseNo);
+      const original = rows.find((r) => r.caseNo === originalNo);
+      if (!dup) return { ok: false, status: 404, message: `no case ${caseNo}` };
+      if (!original) return { ok: false, status: 404, message: `no case ${originalNo}` };
+      if (dup.id === original.id) return { ok: false, status: 409, message: '一件留言不能与自身并单。' };
+      if (dup.duplicateOf) return { ok: false, status: 409, message: `${caseNo} 已与其他留言并单，请先拆分。` };
+      if (original.duplicateOf) return { ok: false, status: 409, message: `${originalNo} 本身是并单的重复留言，请并入它所并入的那件留言。` };
+      if (dup.hasDuplicates) return { ok: false, status: 409, message: `已有留言并入 ${caseNo}，请先拆分它们，或把 ${originalNo} 并入 ${caseNo}。` };
+      await tx.query(`UPDATE cases SET duplicate_of = $2, updated_at = $3 WHERE id = $1`, [dup.id, original.id, at]);
+      await tx.query(
+        `INSERT INTO case_event (case_id, type, at, actor, actor_role, reason, data, visible_to_citizen)
+         VALUES ($1, 'duplicate_of', $3, $4, $5, $6, jsonb_build_object('caseNo', $7::text, 'byHand', true), false),
+                ($2, 'duplicate_linked', $3, $4, $5, $6, jsonb_build_object('caseNo', $8::text, 'byHand', true), false)`,
+        [dup.id, original.id, at, actor.name, actor.role, reason, originalNo, caseNo],
+      );
+      return { ok: true, caseNo, originalNo };
+    });
+  }
+
+  /** 拆分: undoes a 并单 (automatic or by hand); both timelines say who did it and why. */
+  async unlinkDuplicate(caseNo: string, at: Date, actor: { name: string; role: string }, reason: string): Promise<DuplicateChange> {
+    return this.db.transaction(async (tx) => {
+      const [dup]: { id: string; originalId: string | null; originalNo: string | null }[] = await tx.query(
+        `SELECT c.id::text AS id, c.duplicate_of::text AS "originalId", o.case_no AS "originalNo"
+           FROM cases c LEFT JOIN cases o ON o.id = c.duplicate_of WHERE c.case_no = $1 FOR UPDATE OF c`,
+        [caseNo],
+      );
+      if (!dup) return { ok: false, status: 404, message: `no case ${caseNo}` };
+      if (!dup.originalId) return { ok: false, status: 409, message: `${caseNo} 没有并单，无需拆分。` };
+      await tx.query(`UPDATE cases SET duplicate_of = NULL, updated_at = $2 WHERE id = $1`, [dup.id, at]);
+      await tx.query(
+        `INSERT INTO case_event (case_id, type, at, actor, actor_role, reason, data, visible_to_citizen)
+         VALUES ($1, 'duplicate_unlinked', $3, $4, $5, $6, jsonb_build_object('caseNo', $7::text), false),
+                ($2, 'duplicate_unlinked', $3, $4, $5, $6, jsonb_build_object('caseNo', $8::text), false)`,
+        [dup.id, dup.originalId, at, actor.name, actor.role, reason, dup.originalNo, caseNo],
+      );
+      return { ok: true, caseNo, originalNo: dup.originalNo! };
+    });
   }
 
   /** Case numbers linked as duplicates of this case, and the one it duplicates. */

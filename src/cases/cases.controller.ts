@@ -1,5 +1,5 @@
-import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Principal, Roles } from '../auth/decorators';
 import { CasesService, ListQuery } from './cases.service';
 
@@ -28,6 +28,22 @@ export class CasesController {
   detail(@Param('caseNo') caseNo: string, @Query('reveal') reveal: string | undefined, @CurrentUser() user: Principal) {
     if (reveal !== undefined && reveal !== 'citizen') throw new BadRequestException('reveal must be "citizen"');
     return this.cases.detail(caseNo, user, reveal === 'citizen');
+  }
+
+  @Roles('admin', 'staff')
+  @Put(':caseNo/duplicate-of')
+  @ApiOperation({ summary: '并单 by hand: this case repeats the earlier case `of` (409 if either is already linked otherwise); audited' })
+  @ApiBody({ schema: { type: 'object', required: ['of', 'reason'], properties: { of: { type: 'string' }, reason: { type: 'string' } } } })
+  linkDuplicate(@Param('caseNo') caseNo: string, @Body() body: unknown, @CurrentUser() user: Principal) {
+    return this.cases.linkDuplicate(caseNo, body, user);
+  }
+
+  @Roles('admin', 'staff')
+  @Delete(':caseNo/duplicate-of')
+  @ApiOperation({ summary: '拆分: undo a 并单 (automatic or by hand) with a reason (?reason=, 2–500 characters); both timelines record it; audited' })
+  @ApiQuery({ name: 'reason', required: true })
+  splitDuplicate(@Param('caseNo') caseNo: string, @Query('reason') reason: unknown, @CurrentUser() user: Principal) {
+    return this.cases.splitDuplicate(caseNo, { reason }, user);
   }
 
   @Roles('admin', 'staff')

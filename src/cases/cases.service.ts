@@ -1,10 +1,11 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { CitizenContact } from '../../adapters';
 import { AuditService } from '../audit/audit.service';
 import { Principal } from '../auth/decorators';
 import { PiiCipher } from '../crypto/pii-cipher';
 import { maskCitizen, redactCitizenText } from '../crypto/masking';
-import { CaseEventRow, CaseRepository, CaseRow, unitMayAccess } from './case.repository';
+import { Clock } from '../common/clock';
+import { CaseEventRow, CaseRepository, CaseRow, DuplicateChange, unitMayAccess } from './case.repository';
 import { CASE_STATUSES, statusLabel } from './domain/status';
 
 export interface CaseSummary {
@@ -54,13 +55,50 @@ function positiveInt(name: string, raw: string | undefined, fallback: number, ma
   return Number(raw);
 }
 
+/** Why staff linked or split a 并单: required, one line or a few (2–500 characters). */
+function reasonOf(raw: unknown): string {
+  const reason = typeof raw === 'string' ? raw.trim() : '';
+  if (!reason) throw new BadRequestException('reason is required');
+  if (reason.length < 2 || reason.length > 500) throw new BadRequestException('reason must be 2 to 500 characters');
+  return reason;
+}
+
 @Injectable()
 export class CasesService {
   constructor(
     private readonly cases: CaseRepository,
     private readonly cipher: PiiCipher,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
+
+  /**
+   * 并单 by hand (mailbox staff): this case repeats the earlier `of`, e.g. the citizen wrote again
+   * from another number or through another channel, which the automatic link cannot see.
+   */
+  async linkDuplicate(caseNo: string, body: unknown, user: Principal): Promise<CaseDetail> {
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const of = typeof b.of === 'string' ? b.of.trim() : '';
+    if (!of) throw new BadRequestException('of is required'); // the case number this case repeats
+    const reason = reasonOf(b.reason);
+    const change = await this.cases.linkDuplicateByHand(caseNo, of, this.clock.now(), { name: user.username, role: user.role }, reason);
+    await this.settle(change, user, 'case.duplicate_link', reason);
+    return this.detail(caseNo, user, false);
+  }
+
+  /** 拆分: undoes a 并单, automatic or by hand, when the two messages are different matters. */
+  async splitDuplicate(caseNo: string, body: unknown, user: Principal): Promise<CaseDetail> {
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const reason = reasonOf(b.reason);
+    const change = await this.cases.unlinkDuplicate(caseNo, this.clock.now(), { name: user.username, role: user.role }, reason);
+    await this.settle(change, user, 'case.duplicate_unlink', reason);
+    return this.detail(caseNo, user, false);
+  }
+
+  private async settle(change: DuplicateChange, user: Principal, action: string, reason: string): Promise<void> {
+    if (!change.ok) throw change.status === 404 ? new NotFoundException(change.message) : new ConflictException(change.message);
+    await this.audit.record(user.username, action, change.caseNo, { original: change.originalNo, reason });
+  }
 
   async list(q: ListQuery, user: Principal): Promise<{ items: CaseSummary[]; total: number; page: number; pageSize: number }> {
     const page = positiveInt('page', q.page, 1, 100_000);

@@ -38,7 +38,7 @@ const BACK_PAGES = new Set(['/console/supervision', '/console/desk', '/console/u
 /** Chinese names of the fields a refused step names (the service's messages are in English). */
 const FIELD_NAMES: Record<string, string> = {
   category: '类别', reason: '理由', basis: '依据', content: '答复内容', unit: '承办单位', channel: '告知渠道', leadUnit: '牵头单位',
-  units: '责任单位', deadline: '办理时限', result: '办理结果', newDeadline: '延长时限', docNo: '通报编号', approve: '审核意见',
+  units: '责任单位', deadline: '办理时限', result: '办理结果', newDeadline: '延长时限', docNo: '通报编号', approve: '审核意见', of: '并入案件编号',
 };
 
 /** A workflow refusal (400/403/409) as one line for the flash. */
@@ -396,6 +396,7 @@ export class ConsoleDeskController {
       citizen: detail.citizen,
       revealed: reveal,
       mayReveal: user.role === 'admin' || user.role === 'staff',
+      mayLinkDuplicates: user.role === 'admin' || user.role === 'staff',
       duplicateOf: detail.duplicateOf,
       duplicates: detail.duplicates,
       documents: detail.documents,
@@ -426,6 +427,33 @@ export class ConsoleDeskController {
   }
 
   /** One workflow step from a console form, through WorkflowService (the API's own path). */
+  /** 并单 by hand, from the case page (mailbox staff). */
+  @Roles('admin', 'staff')
+  @Post('cases/:caseNo/duplicate')
+  async linkDuplicate(@Param('caseNo') caseNo: string, @Body() form: Record<string, unknown>, @CurrentUser() user: Principal, @Res() res: Response): Promise<void> {
+    await this.duplicateStep(res, caseNo, () => this.cases.linkDuplicate(caseNo, { of: form?.of, reason: form?.reason }, user), `${caseNo} 已并入 ${String(form?.of ?? '').trim()}。`);
+  }
+
+  /** 拆分: undoes a 并单, from the case page (mailbox staff). */
+  @Roles('admin', 'staff')
+  @Post('cases/:caseNo/split')
+  async splitDuplicate(@Param('caseNo') caseNo: string, @Body() form: Record<string, unknown>, @CurrentUser() user: Principal, @Res() res: Response): Promise<void> {
+    await this.duplicateStep(res, caseNo, () => this.cases.splitDuplicate(caseNo, { reason: form?.reason }, user), `${caseNo} 已拆分，单独办理。`);
+  }
+
+  /** Runs a 并单/拆分 and comes back to the case page with what happened (a refusal in words). */
+  private async duplicateStep(res: Response, caseNo: string, step: () => Promise<unknown>, done: string): Promise<void> {
+    try {
+      await step();
+      redirectWithFlash(res, casePath(caseNo), done);
+    } catch (err) {
+      if (err instanceof HttpException && [400, 409].includes(err.getStatus())) {
+        return redirectWithFlash(res, casePath(caseNo), refusalText(err, '并单'), true);
+      }
+      throw err;
+    }
+  }
+
   @Roles('admin', 'staff', 'leader', 'unit')
   @Post('cases/:caseNo/actions/:event')
   async act(

@@ -118,6 +118,9 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/cases': { allow: ALL },
   'GET /api/v1/cases/:caseNo': { allow: ALL, owned: true, req: onCaseA },
   'GET /api/v1/cases/:caseNo/raw': { allow: ['admin', 'staff'], owned: true, req: onCaseA },
+  // 并单 by hand / 拆分: refused for want of fields (400) when the guard lets the caller through.
+  'PUT /api/v1/cases/:caseNo/duplicate-of': { allow: ['admin', 'staff'], req: (f) => ({ params: { caseNo: f.caseA }, body: {} }) },
+  'DELETE /api/v1/cases/:caseNo/duplicate-of': { allow: ['admin', 'staff'], req: onCaseA },
   'POST /api/v1/cases/:caseNo/actions/:event': { allow: ALL, owned: true, req: (f, r) => ({ params: { caseNo: f.caseA, event: harmlessEvent(r) }, body: {} }) },
   'GET /api/v1/cases/:caseNo/documents/:docNo': { allow: ALL, owned: true, req: (f) => ({ params: { caseNo: f.caseA, docNo: f.transferDoc } }) },
 
@@ -161,6 +164,8 @@ const MATRIX: Record<string, Row> = {
   'GET /console/unit': { allow: ['unit'] },
   'GET /console/cases/:caseNo': { allow: ALL, owned: true, req: onCaseA },
   'POST /console/cases/:caseNo/reveal': { allow: ['admin', 'staff'], owned: true, req: (f) => ({ params: { caseNo: f.caseA }, body: {} }) },
+  'POST /console/cases/:caseNo/duplicate': { allow: ['admin', 'staff'], req: (f) => ({ params: { caseNo: f.caseA }, body: {} }) }, // a flash: fill in the fields
+  'POST /console/cases/:caseNo/split': { allow: ['admin', 'staff'], req: (f) => ({ params: { caseNo: f.caseA }, body: {} }) },
   'POST /console/cases/:caseNo/actions/:event': { allow: ALL, owned: true, req: (f, r) => ({ params: { caseNo: f.caseA, event: harmlessEvent(r) }, body: {} }) }, // 303 + refusal flash
   // Not multipart: unit A gets 415 (nothing read, nothing stored); the others are refused by the table (303 + flash).
   'POST /console/cases/:caseNo/feedback': { allow: ALL, owned: true, req: (f) => ({ params: { caseNo: f.caseA }, body: { result: 'x' } }) },

@@ -49,6 +49,8 @@ export interface CaseView {
   citizen: CitizenContact;
   revealed: boolean;
   mayReveal: boolean;
+  /** Mailbox staff and administrators may link (并单) and split (拆分) by hand. */
+  mayLinkDuplicates: boolean;
   duplicateOf: string | null;
   duplicates: string[];
   documents: { docNo: string; kind: string; createdAt: Date }[];
@@ -63,6 +65,7 @@ export interface CaseView {
 const MORE_LABELS: Record<string, string> = {
   duplicate_of: '并单：与先前留言重复',
   duplicate_linked: '并单：后续重复留言已关联',
+  duplicate_unlinked: '拆分：取消并单',
   anonymized: '个人信息已按期匿名化',
 };
 
@@ -140,7 +143,9 @@ function eventDetail(e: CaseTimelineItem): string {
       break;
     case 'duplicate_of':
     case 'duplicate_linked':
+    case 'duplicate_unlinked':
       put('案件', d.caseNo);
+      if (d.byHand) parts.push('人工并单');
       break;
   }
   if (e.reason) parts.push(`说明：${e.reason}`);
@@ -200,11 +205,25 @@ export function caseBody(v: CaseView, forms: string[], datalist: string): string
         .join('')}</ul>`
     : '<p class="muted">暂无附件。</p>';
 
+  const reasonField = (id: string) =>
+    `<label for="${id}">理由</label><input id="${id}" name="reason" required minlength="2" maxlength="500" autocomplete="off">`;
+  const dupForms = !v.mayLinkDuplicates
+    ? ''
+    : v.duplicateOf
+      ? `<form method="post" action="/console/cases/${esc(enc)}/split">${csrfField(v.csrf)}
+<p class="hint">两件留言说的不是同一件事时，拆分后本件单独办理。</p>${reasonField('split-reason')}
+<button type="submit" class="secondary">拆分（取消并单）</button></form>`
+      : v.duplicates.length
+        ? ''
+        : `<form method="post" action="/console/cases/${esc(enc)}/duplicate">${csrfField(v.csrf)}
+<p class="hint">同一位市民换了号码或渠道再次反映同一事项时，人工并入先前的留言。</p>
+<label for="dup-of">并入案件编号</label><input id="dup-of" name="of" required pattern="AJ\\d{8}-\\d{6,}" placeholder="AJ20261126-000123" autocomplete="off">
+${reasonField('dup-reason')}<button type="submit" class="secondary">并单</button></form>`;
   const dups =
-    v.duplicateOf || v.duplicates.length
+    v.duplicateOf || v.duplicates.length || dupForms
       ? `<section class="card"><h2>并单</h2>
 ${v.duplicateOf ? `<p><span class="badge warn">并单</span> 本件与先前留言 ${caseLink(v.duplicateOf)} 重复。</p>` : ''}
-${v.duplicates.length ? `<p>重复留言：${v.duplicates.map(caseLink).join('、')}</p>` : ''}</section>`
+${v.duplicates.length ? `<p>重复留言：${v.duplicates.map(caseLink).join('、')}</p>` : ''}${dupForms}</section>`
       : '';
 
   const answer: string[] = [];
