@@ -84,9 +84,14 @@ export class AuthService {
       await this.audit.record(username.slice(0, 64), 'login.failed', null, locked ? { reason: 'locked' } : {});
       throw new UnauthorizedException('wrong username or password');
     }
-    await this.users.update({ id: user.id }, { lastLoginAt: now, failedLogins: 0, lockedUntil: null });
+    // The token's generation is read as the sign-in is recorded (not before the slow password
+    // check), so a sign-out meanwhile is not undone by a token issued under the older generation.
+    const [[signedIn]]: [{ generation: number }[], number] = await this.users.query(
+      `UPDATE staff_user SET last_login_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $1 RETURNING token_generation AS generation`,
+      [user.id, now],
+    );
     await this.audit.record(user.username, 'login', null, { role: user.role });
-    const principal: Principal = { userId: user.id, username: user.username, role: user.role, unit: user.unit, generation: user.tokenGeneration };
+    const principal: Principal = { userId: user.id, username: user.username, role: user.role, unit: user.unit, generation: signedIn.generation };
     return {
       accessToken: issueToken(principal, this.config.jwtSecret, this.clock.now().getTime(), this.config.tokenTtlSeconds),
       expiresIn: this.config.tokenTtlSeconds,
@@ -99,8 +104,15 @@ export class AuthService {
    * in this process and within 30 s in the others (as a disabled account's).
    */
   async logout(p: Principal): Promise<void> {
-    await this.users.increment({ id: p.userId }, 'tokenGeneration', 1);
-    this.accounts.delete(p.userId);
+    const [rows]: [{ generation: number }[], number] = await this.users.query(
+      `UPDATE staff_user SET token_generation = token_generation + 1 WHERE id = $1 RETURNING token_generation AS generation`,
+      [p.userId],
+    );
+    // Cached at once with the new generation: a read of the row that started before the update
+    // cannot bring the old one back (see principalOf: a cached generation never goes down).
+    const cached = this.accounts.get(p.userId);
+    if (cached && rows[0]) this.accounts.set(p.userId, { ...cached, generation: Math.max(cached.generation, rows[0].generation) });
+    else this.accounts.delete(p.userId);
     await this.audit.record(p.username, 'logout', null, {});
   }
 
@@ -115,9 +127,18 @@ export class AuthService {
     const p = verifyToken(token, this.config.jwtSecret, this.clock.now().getTime());
     if (!p) return undefined;
     let account = this.accounts.get(p.userId);
-    if (account === undefined || (account && Date.now() - account.at > ACCOUNT_CACHE_MS)) {
+    // A token of a newer generation than the cache knows was issued after a sign-out elsewhere:
+    // the cache is stale, not the token.
+    const stale = account === undefined || (account && (Date.now() - account.at > ACCOUNT_CACHE_MS || (p.generation ?? 0) > account.generation));
+    if (stale) {
+      const before = account;
       const row = await this.users.findOne({ where: { id: p.userId } });
-      account = row ? { at: Date.now(), disabled: row.disabled, role: row.role, unit: row.unit, generation: row.tokenGeneration } : null;
+      account = row
+        ? { at: Date.now(), disabled: row.disabled, role: row.role, unit: row.unit, generation: Math.max(row.tokenGeneration, before?.generation ?? 0) }
+        : null;
+      // A sign-out cached meanwhile (logout above) wins over what this read found.
+      const now = this.accounts.get(p.userId);
+      if (account && now && now.generation > account.generation) account = { ...account, generation: now.generation };
       this.accounts.set(p.userId, account);
       if (this.accounts.size > 10_000) this.accounts.clear();
     }

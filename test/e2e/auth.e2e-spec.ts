@@ -222,6 +222,30 @@ describe('auth, roles and personal data', () => {
   });
 });
 
+describe('signing out with several API processes', () => {
+  let a: TestHub;
+  let b: TestHub;
+  beforeAll(async () => {
+    a = await startHub();
+    b = await startHub({ reset: false });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  it('a new sign-in works at once on a process that still remembers the account from before the sign-out', async () => {
+    await a.app.get(AuthService).createUser('two-process-user', 'a-long-test-password', 'staff', null);
+    const old = await a.login('two-process-user', 'a-long-test-password');
+    await b.http().get('/api/v1/cases').set('Authorization', `Bearer ${old}`).expect(200); // b caches the account now
+    await a.http().post('/api/v1/auth/logout').set('Authorization', `Bearer ${old}`).expect(204);
+    await a.http().get('/api/v1/cases').set('Authorization', `Bearer ${old}`).expect(401); // at once where it was signed out
+    const fresh = await a.login('two-process-user', 'a-long-test-password');
+    await b.http().get('/api/v1/cases').set('Authorization', `Bearer ${fresh}`).expect(200); // not refused by b's older cache
+    await b.http().get('/api/v1/cases').set('Authorization', `Bearer ${old}`).expect(401); // and b now knows the old one is gone
+  });
+});
+
 describe('rate limit on public routes', () => {
   let hub: TestHub;
   beforeAll(async () => (hub = await startHub({ env: { HUB_RATE_LIMIT: '3' } })));
