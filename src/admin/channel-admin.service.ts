@@ -18,7 +18,7 @@ import { PiiCipher } from '../crypto/pii-cipher';
 import { politeClient } from '../pull/polite-http';
 import { PullRepository } from '../pull/pull.repository';
 import { PULL_JOB, PULL_JOB_OPTIONS, PULL_QUEUE, PullJobData } from '../queue/queues';
-import { sealChannelSecrets } from '../channels/domain/channel-secrets';
+import { sealChannelSecrets, unopenedSecrets } from '../channels/domain/channel-secrets';
 
 export const SECRET_PLACEHOLDER = '********';
 
@@ -148,6 +148,11 @@ function stateOfSnapshot(snapshot: unknown): ChannelState | null {
 }
 
 /** Administrators' edits of the channel registry: validated, versioned, audited, applied at once. */
+/** Whether a change clears this configuration field (`"field": null`). */
+function clears(body: { config?: unknown }, field: string): boolean {
+  return typeof body.config === 'object' && body.config !== null && (body.config as Record<string, unknown>)[field] === null;
+}
+
 @Injectable()
 export class ChannelAdminService {
   constructor(
@@ -226,6 +231,12 @@ export class ChannelAdminService {
       const { next, adapter, problems, changes, secretsChanged } = this.plan(current, body);
       if (problems.length) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'the channel change is invalid', problems: problems.map((p) => p.text) });
 
+      // Clearing a secret no configured key opens is a change too (it is not in current.config).
+      const dropped = Object.keys(unopenedSecrets(current)).filter((k) => clears(body, k));
+      if (dropped.length) {
+        changes.push({ field: 'config', from: { [dropped.join(',')]: '(sealed with a key this hub does not have)' }, to: { [dropped.join(',')]: null } });
+        secretsChanged.push(...dropped);
+      }
       if (changes.length === 0) return this.view(id);
       const at = this.clock.now();
       next.version = current.version + 1;
@@ -233,7 +244,7 @@ export class ChannelAdminService {
         `UPDATE channel SET disposition = $2, name = $3, unit = $4, guidance = $5, refer_to = $6, enabled = $7, config = $8,
                             adapter = $9, version = $10, updated_at = $11 WHERE id = $1`,
         [id, next.disposition, next.name, next.unit, next.guidance, next.referTo ? JSON.stringify(next.referTo) : null, next.enabled,
-         JSON.stringify(sealChannelSecrets(next.adapter, next.config, this.cipher)), next.adapter, next.version, at],
+         JSON.stringify(this.stored(current, next, body)), next.adapter, next.version, at],
       );
       const snapshot = {
         unit: next.unit, name: next.name, disposition: next.disposition, guidance: next.guidance, referTo: next.referTo, enabled: next.enabled,
@@ -521,6 +532,16 @@ export class ChannelAdminService {
       result.requests = client.sent;
     }
     return done();
+  }
+
+  /**
+   * The configuration to store: secrets sealed, and a secret no configured key could open (left
+   * out of `current.config` on load) kept as it was, unless this change clears that field.
+   */
+  private stored(current: ChannelEntity, next: ChannelEntity, body: { config?: unknown }): Record<string, unknown> {
+    const out = sealChannelSecrets(next.adapter, next.config, this.cipher);
+    for (const [k, v] of Object.entries(unopenedSecrets(current))) if (!(k in out) && !clears(body, k)) out[k] = v;
+    return out;
   }
 
   /** A sealed secret's value, or undefined when no configured key opens it (HUB_OLD_DATA_KEYS). */

@@ -10,7 +10,7 @@ import { validateConfig } from './domain/config-validation';
 import { parseChannelSeed } from './domain/seed';
 import { ChannelEntity } from './entities/channel.entity';
 import { PiiCipher } from '../crypto/pii-cipher';
-import { hasClearSecrets, sealChannelSecrets } from './domain/channel-secrets';
+import { needsSealing, sealChannelSecrets } from './domain/channel-secrets';
 
 /**
  * The channel registry: PostgreSQL is the source of truth; each process keeps a snapshot for at
@@ -43,14 +43,15 @@ export class ChannelRegistry {
 
   /**
    * Seals the secrets still in clear in stored configurations (rows written before secrets were
-   * sealed, or by hand in SQL). Safe from several processes at once: a row is rewritten only if it
-   * is still what was read. Returns the channels sealed.
+   * sealed, or by hand in SQL), and seals again with the current key those sealed with an old one
+   * (so HUB_OLD_DATA_KEYS can be emptied after a boot). Safe from several processes at once: a row
+   * is rewritten only if it is still what was read. Returns the channels sealed.
    */
   async sealClearSecrets(): Promise<string[]> {
     const rows: { id: string; adapter: string | null; config: Record<string, unknown> }[] = await this.repo.query(`SELECT id, adapter, config FROM channel`);
     const sealed: string[] = [];
     for (const r of rows) {
-      if (!r.config || !hasClearSecrets(r.adapter, r.config)) continue;
+      if (!r.config || !needsSealing(r.adapter, r.config, this.cipher)) continue;
       const [, n] = await this.repo.query(`UPDATE channel SET config = $2 WHERE id = $1 AND config = $3::jsonb`, [
         r.id,
         JSON.stringify(sealChannelSecrets(r.adapter, r.config, this.cipher)),

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { PiiCipher } from '../crypto/pii-cipher';
-import { openChannelSecrets } from './domain/channel-secrets';
+import { keepUnopened, openChannelSecrets } from './domain/channel-secrets';
 import { ChannelEntity } from './entities/channel.entity';
 
 /**
@@ -28,8 +28,10 @@ export class ChannelSecretsSubscriber implements EntitySubscriberInterface<Chann
 
   afterLoad(entity: ChannelEntity): void {
     if (!entity.config || typeof entity.config !== 'object') return;
-    const { config, unopened } = openChannelSecrets(entity.config, this.cipher);
+    const stored = entity.config;
+    const { config, unopened } = openChannelSecrets(stored, this.cipher);
     entity.config = config;
+    keepUnopened(entity, stored, unopened);
     const key = `${entity.id}:${unopened.join(',')}`;
     if (unopened.length && !this.reported.has(key)) {
       this.reported.add(key); // once per process, not at every registry refresh

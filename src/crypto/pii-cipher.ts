@@ -50,6 +50,11 @@ export class PiiCipher {
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
   }
 
+  /** Whether a sealed value was sealed with the current key (false: an old key, or not a sealed value). */
+  sealedWithCurrentKey(sealed: string): boolean {
+    return sealed.split('.')[1] === this.currentId;
+  }
+
   openOptional(sealed: string | null | undefined): string | undefined {
     return sealed ? this.open(sealed) : undefined;
   }

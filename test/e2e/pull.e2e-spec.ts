@@ -1,4 +1,6 @@
 import { ChannelRegistry } from '../../src/channels/channel-registry.service';
+import { sealChannelSecrets } from '../../src/channels/domain/channel-secrets';
+import { PiiCipher } from '../../src/crypto/pii-cipher';
 import { PullRepository } from '../../src/pull/pull.repository';
 import { PullScheduler } from '../../src/pull/pull.scheduler';
 import { PullReport, PullService } from '../../src/pull/pull.service';
@@ -254,6 +256,21 @@ describe('pulling the “今日运城” app’s export API', () => {
     expect((await registry.get(APP))?.config.apiKey).toBe(app.apiKey);
     app.state.addMessage({ content: '封存密钥之后的留言：小区门口积水。' });
     expect(await pull()).toMatchObject({ outcome: 'ok', created: 1 }); // the export API accepted the opened key
+  });
+
+  it('keeps a secret no configured key opens when the channel is edited, unless the edit clears it', async () => {
+    // Sealed with a key this hub does not have (HUB_DATA_KEY changed without HUB_OLD_DATA_KEYS).
+    const foreign = sealChannelSecrets(APP, { apiKey: 'sealed-elsewhere' }, new PiiCipher(Buffer.alloc(32, 3))).apiKey;
+    await hub.db.query(`UPDATE channel SET config = config || jsonb_build_object('apiKey', $2::jsonb) WHERE id = $1`, [APP, JSON.stringify(foreign)]);
+    hub.app.get(ChannelRegistry).invalidate();
+    const stored = async () => (await hub.db.query(`SELECT config FROM channel WHERE id = $1`, [APP]))[0].config as Record<string, unknown>;
+    const admin = await hub.login(ADMIN.username, ADMIN.password);
+    const patch = (body: Record<string, unknown>) => hub.http().patch(`/api/v1/admin/channels/${APP}`).set('Authorization', `Bearer ${admin}`).send(body);
+    await patch({ enabled: false, config: { minIntervalMs: 150 } }).expect(200);
+    expect(await stored()).toMatchObject({ apiKey: foreign, minIntervalMs: 150 }); // not lost
+    await patch({ config: { apiKey: null } }).expect(200);
+    expect(await stored()).not.toHaveProperty('apiKey'); // cleared on purpose
+    await patch({ enabled: true, config: { apiKey: app.apiKey } }).expect(200);
   });
 
   it('reports a refused API key as an operator error', async () => {

@@ -1,6 +1,6 @@
 /** Channel secrets sealed at rest: pure, with an in-memory cipher. */
 import { PiiCipher } from '../../crypto/pii-cipher';
-import { hasClearSecrets, isSealed, openChannelSecrets, sealChannelSecrets, SEALED } from './channel-secrets';
+import { isSealed, needsSealing, openChannelSecrets, sealChannelSecrets, SEALED } from './channel-secrets';
 
 const KEY = Buffer.alloc(32, 7);
 const OTHER = Buffer.alloc(32, 9);
@@ -26,7 +26,7 @@ describe('sealChannelSecrets', () => {
       }
     }
     expect(openChannelSecrets(stored, cipher)).toEqual({ config, unopened: [] });
-    expect(hasClearSecrets(adapter || null, stored)).toBe(false);
+    expect(needsSealing(adapter || null, stored, cipher)).toBe(false);
   });
 
   test('a value already sealed is kept as it is (sealing twice changes nothing)', () => {
@@ -58,14 +58,33 @@ describe('openChannelSecrets', () => {
   });
 });
 
-describe('hasClearSecrets', () => {
+describe('needsSealing', () => {
   test.each<[string, string, Record<string, unknown>, boolean]>([
     ['a clear API key', 'app-jinriyuncheng', { apiKey: 'k' }, true],
     ['a clear token', 'people-leaders-board', { token: 't' }, true],
     ['an empty token', 'people-leaders-board', { token: '' }, false],
     ['no secret field set', 'portal', { phoneRequired: false }, false],
     ['a clear value under a field the manifest does not call secret', 'web-form', { apiKey: 'k' }, false],
+    ['sealed with the current key', 'app-jinriyuncheng', sealChannelSecrets('app-jinriyuncheng', { apiKey: 'k' }, cipher), false],
+    ['sealed with an old key this process still has', 'app-jinriyuncheng', sealChannelSecrets('app-jinriyuncheng', { apiKey: 'k' }, new PiiCipher(OTHER)), true],
   ])('%s → %s', (_, adapter, config, expected) => {
-    expect(hasClearSecrets(adapter, config)).toBe(expected);
+    expect(needsSealing(adapter, config, new PiiCipher(KEY, [OTHER]))).toBe(expected);
+  });
+});
+
+describe('key rotation', () => {
+  test('a secret sealed with an old key is sealed again with the current one, and still opens to the same value', () => {
+    const old = sealChannelSecrets('app-jinriyuncheng', { apiKey: 'k-123' }, new PiiCipher(OTHER));
+    const rotated = new PiiCipher(KEY, [OTHER]);
+    const again = sealChannelSecrets('app-jinriyuncheng', old, rotated);
+    expect(again.apiKey).not.toEqual(old.apiKey);
+    expect(new PiiCipher(KEY).sealedWithCurrentKey((again.apiKey as { [SEALED]: string })[SEALED])).toBe(true);
+    expect(openChannelSecrets(again, new PiiCipher(KEY)).config.apiKey).toBe('k-123'); // the old key is no longer needed
+  });
+
+  test('a secret no configured key opens is kept as it is, never dropped', () => {
+    const foreign = sealChannelSecrets('app-jinriyuncheng', { apiKey: 'k-123' }, new PiiCipher(OTHER));
+    expect(sealChannelSecrets('app-jinriyuncheng', foreign, cipher)).toEqual(foreign);
+    expect(needsSealing('app-jinriyuncheng', foreign, cipher)).toBe(false);
   });
 });

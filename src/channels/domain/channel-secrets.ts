@@ -5,7 +5,9 @@
  *
  * Stored form of a secret field: `{ "$sealed": "<PiiCipher.seal(JSON of the value)>" }`, an object
  * no manifest field takes, so a sealed value is never mistaken for a clear one (or the reverse).
- * In memory (the registry, the adapters, the admin service) the configuration is always clear.
+ * In memory (the registry, the adapters, the admin service) the configuration is always clear;
+ * a secret no configured key opens is left out of it and kept aside (`unopenedSecrets`), so that
+ * saving the channel does not lose it.
  */
 import { findAdapter } from '../../../adapters';
 import { PiiCipher } from '../../crypto/pii-cipher';
@@ -23,13 +25,24 @@ function secretFields(adapterName: string | null | undefined): string[] {
   return adapter ? Object.entries(adapter.manifest.config).filter(([, spec]) => spec.secret).map(([k]) => k) : [];
 }
 
-/** The configuration as stored: every secret field with a value sealed (already sealed ones kept). */
+/**
+ * The configuration as stored: every secret field with a value sealed with the current key. A
+ * value sealed with an old key (HUB_OLD_DATA_KEYS) is sealed again with the current one, so the old
+ * key can be retired; one no configured key opens is kept as it is (never lost).
+ */
 export function sealChannelSecrets(adapterName: string | null | undefined, config: Config, cipher: PiiCipher): Config {
   const out: Config = { ...config };
   for (const k of secretFields(adapterName)) {
     const v = out[k];
-    if (v === undefined || v === null || v === '' || isSealed(v)) continue;
-    out[k] = { [SEALED]: cipher.seal(JSON.stringify(v)) };
+    if (v === undefined || v === null || v === '') continue;
+    if (!isSealed(v)) out[k] = { [SEALED]: cipher.seal(JSON.stringify(v)) };
+    else if (!cipher.sealedWithCurrentKey(v[SEALED])) {
+      try {
+        out[k] = { [SEALED]: cipher.seal(cipher.open(v[SEALED])) };
+      } catch {
+        // no configured key opens it: kept, so it is there again when the key is
+      }
+    }
   }
   return out;
 }
@@ -54,10 +67,22 @@ export function openChannelSecrets(config: Config, cipher: PiiCipher): { config:
   return { config: out, unopened };
 }
 
-/** Whether a stored configuration still holds a secret in clear (written before secrets were sealed). */
-export function hasClearSecrets(adapterName: string | null | undefined, config: Config): boolean {
-  return secretFields(adapterName).some((k) => {
-    const v = config[k];
-    return v !== undefined && v !== null && v !== '' && !isSealed(v);
-  });
+/**
+ * Whether a stored configuration needs sealing: a secret in clear (written before secrets were
+ * sealed, or by hand in SQL), or one sealed with an old key that a configured key still opens.
+ */
+export function needsSealing(adapterName: string | null | undefined, config: Config, cipher: PiiCipher): boolean {
+  return JSON.stringify(sealChannelSecrets(adapterName, config, cipher)) !== JSON.stringify(config);
+}
+
+const unopened = new WeakMap<object, Config>();
+
+/** Keeps aside the sealed values of a loaded row that no key opened (see ChannelSecretsSubscriber). */
+export function keepUnopened(row: object, stored: Config, fields: string[]): void {
+  if (fields.length) unopened.set(row, Object.fromEntries(fields.map((k) => [k, stored[k]])));
+}
+
+/** The sealed values of a loaded row that no configured key opened (left out of its config). */
+export function unopenedSecrets(row: object): Config {
+  return unopened.get(row) ?? {};
 }
