@@ -104,7 +104,7 @@ export interface SummaryRow {
 export interface SummaryInput {
   cfg: { connections: number; burst: number; seconds: number };
   floors: { intake: { connections: number; row: Row; rate: number }[]; endToEnd: Row; endToEndRate: number; raw: RawFloors };
-  hub: { intake: { connections: number; row: Row; rate: number }[]; apiOnly?: Row; endToEnd: Row; endToEndRate: number };
+  hub: { intake: { connections: number; row: Row; rate: number }[]; apiOnly?: Row; apiOnlyLimited?: Row; endToEnd: Row; endToEndRate: number };
   mappers: MapperFigure[];
   store?: StoreResult;
 }
@@ -139,6 +139,16 @@ export function summaryRows({ cfg, floors, hub, mappers, store }: SummaryInput):
       latency: `${latency(hub.apiOnly.p50, hub.apiOnly.p99)} · ${latency(mainFloor.row.p50, mainFloor.row.p99)}`,
       memory: `API ${hub.apiOnly.rss?.api ?? '?'}`,
     });
+    if (hub.apiOnlyLimited) {
+      rows.push({
+        measurement: `The same with the public rate limit on (counted in Redis across API processes, the default store)`,
+        hub: `${n0(hub.apiOnlyLimited.rate)} req/s`,
+        floor: `${n0(hub.apiOnly.rate)} req/s (the same without the limit)`,
+        ratio: hub.apiOnlyLimited.rate / hub.apiOnly.rate,
+        latency: `${latency(hub.apiOnlyLimited.p50, hub.apiOnlyLimited.p99)} · ${latency(hub.apiOnly.p50, hub.apiOnly.p99)}`,
+        memory: `API ${hub.apiOnlyLimited.rss?.api ?? '?'}`,
+      });
+    }
   }
   const raw = floors.raw;
   rows.push({

@@ -282,16 +282,22 @@ interface HubResults {
   intake: { connections: number; row: Row; rate: number }[];
   /** HUB_ROLES=api at the main concurrency (diagnostic), if measured. */
   apiOnly?: Row;
+  /** The same with the public rate limit on, counted in Redis (what the default configuration costs). */
+  apiOnlyLimited?: Row;
   endToEnd: Row;
   endToEndRate: number;
 }
 
-function startHub(cfg: BenchConfig, port: number, roles?: string): Child {
+/**
+ * The hub with the rate limit off (one load client would be refused after 120 requests), unless
+ * `limited`: then a limit no run reaches, still counted per request in Redis as by default.
+ */
+function startHub(cfg: BenchConfig, port: number, roles?: string, limited = false): Child {
   return startChild(roles ? `hub:${roles}` : 'hub', distFile(cfg, 'src/main.js'), {
     PORT: String(port),
     DATABASE_URL: databaseUrl(cfg.hubDatabase),
     REDIS_URL: redisUrl(cfg, cfg.hubRedisDb),
-    HUB_RATE_LIMIT: '0',
+    HUB_RATE_LIMIT: limited ? '1000000' : '0',
     HUB_ACCESS_LOG: 'false',
     HUB_LOG_LEVEL: 'warn',
     ...(roles ? { HUB_ROLES: roles } : {}),
@@ -352,23 +358,29 @@ async function runHub(cfg: BenchConfig, bodies: MessageStream): Promise<HubResul
     }
     let apiOnly: Row | undefined;
 
+    let apiOnlyLimited: Row | undefined;
     if (cfg.apiOnly) {
-      // Diagnostic: the same intake with no worker process competing for the two cores.
-      await drain(cfg, probe);
-      await hub.stop();
-      hub = startHub(cfg, port, 'api');
-      await hub.readyHttp(health, 60_000);
-      if (cfg.warmupSeconds > 0) await runLoad({ url, connections: cfg.connections, seconds: cfg.warmupSeconds, bodies });
-      log(`hub, HUB_ROLES=api: intake, ${cfg.connections} connections, ${cfg.seconds} s`);
-      const api = hub;
-      const r = await intakeRun(cfg, { url, connections: cfg.connections, seconds: cfg.seconds, bodies }, {
-        cpu: [{ label: 'api', match: byPid(api.proc.pid) }],
-        memory: [{ label: 'api', pids: pidsOf(api) }],
-      });
-      apiOnly = intakeRow('Hub: intake, HUB_ROLES=api (diagnostic: no worker process)', r, true);
+      // Diagnostic: the same intake with no worker process competing for the two cores, without
+      // and then with the public rate limit (one Redis call per request).
+      const apiRun = async (limited: boolean, measurement: string) => {
+        await drain(cfg, probe!);
+        await hub.stop();
+        hub = startHub(cfg, port, 'api', limited);
+        await hub.readyHttp(health, 60_000);
+        if (cfg.warmupSeconds > 0) await runLoad({ url, connections: cfg.connections, seconds: cfg.warmupSeconds, bodies });
+        log(`${measurement}: intake, ${cfg.connections} connections, ${cfg.seconds} s`);
+        const api = hub;
+        const r = await intakeRun(cfg, { url, connections: cfg.connections, seconds: cfg.seconds, bodies }, {
+          cpu: [{ label: 'api', match: byPid(api.proc.pid) }],
+          memory: [{ label: 'api', pids: pidsOf(api) }],
+        });
+        return intakeRow(measurement, r, true);
+      };
+      apiOnly = await apiRun(false, 'Hub: intake, HUB_ROLES=api (diagnostic: no worker process)');
+      apiOnlyLimited = await apiRun(true, 'Hub: intake, HUB_ROLES=api, rate limit counted in Redis');
     }
 
-    return { intake, apiOnly, endToEnd: burstRow('Hub: end to end', e2e), endToEndRate: e2e.rate };
+    return { intake, apiOnly, apiOnlyLimited, endToEnd: burstRow('Hub: end to end', e2e), endToEndRate: e2e.rate };
   } finally {
     await probe?.close();
     await hub.stop();
@@ -422,6 +434,7 @@ async function main(): Promise<void> {
     ...floors.intake.map((f) => f.row),
     ...hub.intake.map((h) => ({ ...h.row, ratio: floorAt(h.connections) ? h.rate / floorAt(h.connections)!.rate : undefined })),
     ...(hub.apiOnly ? [hub.apiOnly] : []),
+    ...(hub.apiOnlyLimited ? [hub.apiOnlyLimited] : []),
     floors.endToEnd,
     { ...hub.endToEnd, ratio: hub.endToEndRate / floors.endToEndRate },
   ];
