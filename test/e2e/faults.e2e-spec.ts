@@ -18,7 +18,7 @@ import { WorkflowRepository } from '../../src/workflow/workflow.repository';
 import { WorkflowScheduler } from '../../src/workflow/workflow.scheduler';
 import { WorkflowService } from '../../src/workflow/workflow.service';
 import { eventually, phoneFor, validMessage } from '../utils/hub';
-import { booted, freePort, MAIN, Proc, spawnBuiltHub, stop } from '../utils/hub-process';
+import { booted, dropTestStore, freePort, MAIN, Proc, spawnBuiltHub, stop } from '../utils/hub-process';
 import { TcpProxy } from '../utils/tcp-proxy';
 
 const DB = 'liuyan_test_faults';
@@ -44,13 +44,6 @@ const ENV: Record<string, string> = {
 /** The built hub with this file's environment. */
 function spawnHub(name: string, env: Record<string, string>): Proc {
   return spawnBuiltHub(name, { ...ENV, ...env });
-}
-
-async function dropDatabase(): Promise<void> {
-  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.end();
 }
 
 /** Real clock on a working day (Asia/Shanghai), else the next working day at 10:00 (see scale-out.e2e-spec.ts). */
@@ -82,7 +75,7 @@ describe('faults: processes killed, Redis and PostgreSQL cut', () => {
 
   beforeAll(async () => {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
-    await dropDatabase();
+    await dropTestStore(DB);
     const redis = new IORedis(`redis://127.0.0.1:6379/${REDIS_DB}`);
     await redis.flushdb();
     await redis.quit();
@@ -292,7 +285,7 @@ describe('faults: a deadline sweep cut halfway', () => {
     await ctx?.close().catch(() => undefined);
     await db.end();
     await proxy.cut();
-    await dropDatabase().catch(() => undefined);
+    await dropTestStore(DB).catch(() => undefined);
     const redis = new IORedis(`redis://127.0.0.1:6379/${REDIS_DB}`);
     await redis.flushdb().catch(() => undefined);
     await redis.quit();

@@ -12,13 +12,12 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Workbook } from 'exceljs';
-import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { hashPassword } from '../../src/auth/password';
 import { eventually } from '../utils/hub';
+import { dropTestStore, freePort } from '../utils/hub-process';
 
 const MAIN = join(__dirname, '../../dist/src/main.js');
 const DB = 'liuyan_test_pii';
@@ -26,14 +25,6 @@ const DB_URL = `postgres://postgres@127.0.0.1:5432/${DB}`;
 const REDIS_URL = 'redis://127.0.0.1:6379/13';
 const ADMIN = { username: 'admin', password: 'pii-test-admin-password' };
 const PASSWORD = 'pii-test-user-password';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** A resident ID number with a valid GB 11643 check digit. */
 function idNumber(first17: string): string {
@@ -102,13 +93,7 @@ describe('personal data in logs, public answers, exports and reports (the built 
 
   beforeAll(async () => {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
-    const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-    await admin.end();
-    const redis = new IORedis(REDIS_URL);
-    await redis.flushdb();
-    await redis.quit();
+    await dropTestStore(DB, REDIS_URL);
 
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -237,13 +222,7 @@ describe('personal data in logs, public answers, exports and reports (the built 
 
   afterAll(async () => {
     child?.kill('SIGKILL');
-    const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-    await admin.end();
-    const redis = new IORedis(REDIS_URL);
-    await redis.flushdb();
-    await redis.quit();
+    await dropTestStore(DB, REDIS_URL);
   });
 
   it('collected what it meant to (the checks below are not vacuous)', () => {

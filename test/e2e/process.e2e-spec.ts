@@ -6,9 +6,8 @@
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { Client } from 'pg';
 import { eventually } from '../utils/hub';
-import { freePort, MAIN, spawnBuiltHub } from '../utils/hub-process';
+import { dropTestStore, freePort, MAIN, spawnBuiltHub } from '../utils/hub-process';
 
 const DB = 'liuyan_test_process';
 
@@ -18,10 +17,7 @@ const run = (env: Record<string, string>) => spawnBuiltHub('hub', env);
 describe('the hub as a process (npm start)', () => {
   beforeAll(async () => {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
-    const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-    await admin.end();
+    await dropTestStore(DB);
   });
 
   it('refuses to boot on bad configuration, naming the variable', async () => {

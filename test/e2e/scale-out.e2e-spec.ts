@@ -20,7 +20,7 @@ import { PULL_QUEUE } from '../../src/queue/queues';
 import { WorkflowScheduler } from '../../src/workflow/workflow.scheduler';
 import { LeadersBoard, startLeadersBoard } from '../servers/leaders-board';
 import { eventually, phoneFor, validMessage } from '../utils/hub';
-import { booted, freePort, kill, MAIN, Proc, spawnBuiltHub, stop } from '../utils/hub-process';
+import { booted, dropTestStore, freePort, kill, MAIN, Proc, spawnBuiltHub, stop } from '../utils/hub-process';
 
 const DB = 'liuyan_test_scale';
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${DB}`;
@@ -91,13 +91,6 @@ function watchForMigrationDeadlock(): { found: Promise<never>; stop(): void } {
   });
   found.catch(() => undefined);
   return { found, stop: () => (stopped = true) };
-}
-
-async function dropDatabase(): Promise<void> {
-  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.end();
 }
 
 /**
@@ -183,7 +176,7 @@ describe('scale-out: two API and two worker processes on one database', () => {
 
   beforeAll(async () => {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
-    await dropDatabase();
+    await dropTestStore(DB);
     const redis = new IORedis(REDIS_URL);
     await redis.flushdb();
     await redis.quit();
@@ -213,7 +206,7 @@ describe('scale-out: two API and two worker processes on one database', () => {
     if (bootFailure) {
       // Start again the way that works: one process migrates, then the others join.
       await Promise.all(procs.splice(0).map(kill));
-      await dropDatabase();
+      await dropTestStore(DB);
       procs.push(spawnHub(...roles[0]));
       await booted(procs[0], ready(0));
       for (const [name, env] of roles.slice(1)) procs.push(spawnHub(name, env));
@@ -231,7 +224,7 @@ describe('scale-out: two API and two worker processes on one database', () => {
     await db?.end().catch(() => undefined);
     await boardLog?.close();
     await board?.close();
-    await dropDatabase().catch(() => undefined);
+    await dropTestStore(DB).catch(() => undefined);
     const redis = new IORedis(REDIS_URL);
     await redis.flushdb().catch(() => undefined);
     await redis.quit();

@@ -2,12 +2,33 @@
  * The built hub (`node dist/src/main.js`, as `npm start` runs it) as child processes of a test:
  * start, wait until ready, stop or kill. Used by the scale-out and fault tests.
  */
+import IORedis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { eventually } from './hub';
 
 export const MAIN = join(__dirname, '../../dist/src/main.js');
+
+/**
+ * A process test's own database gone (the hub creates and migrates it at boot) and, when given,
+ * its Redis database emptied: before the test, and after it.
+ */
+export async function dropTestStore(database: string, redisUrl?: string): Promise<void> {
+  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${database.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+  if (redisUrl) {
+    const redis = new IORedis(redisUrl);
+    await redis.flushdb();
+    await redis.quit();
+  }
+}
 
 export interface Proc {
   name: string;
