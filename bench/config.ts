@@ -37,7 +37,8 @@ export interface BenchConfig {
   readmeFile: string;
 }
 
-function intEnv(name: string, fallback: number, min: number, max: number): number {
+/** An integer setting from the environment, within bounds (the bench stops with the variable's name otherwise). */
+export function intEnv(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name]?.trim();
   if (!raw) return fallback;
   const n = Number(raw);

@@ -43,6 +43,7 @@ import type { StatsRepository } from '../src/stats/stats.repository';
 import QueryStream from 'pg-query-stream';
 import { PiiCipher } from '../src/crypto/pii-cipher';
 import { Child, freePort, installExitHandlers, sleep, startChild, stopAll } from './children';
+import { intEnv } from './config';
 import { cpuGroups, CpuShares, formatCpu, startCpu } from './cpu';
 import { LoadResult, runLoad } from './load';
 import { descendants, forkedNodes, mibOfKb, startRssSampler, statusKb } from './memory';
@@ -76,14 +77,6 @@ const KEYWORD = '电梯';
 function benchDatabase(name: string): string {
   if (name !== DATABASE) throw new Error(`refusing to use database "${name}": the statistics bench uses ${DATABASE} only`);
   return name;
-}
-
-function intEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  return n;
 }
 
 const root = resolve(__dirname, '..', '..');
@@ -180,17 +173,14 @@ interface Memory {
 
 function memory(hub: Child): Memory {
   const pid = hub.proc.pid!;
-  const mib = mibOfKb;
-  const kids = descendants(pid);
-  const nodes = kids.filter((k) => k.comm === 'node' || k.comm === 'MainThread');
-  const chrome = kids.filter((k) => /chrom/i.test(k.comm));
+  const chrome = descendants(pid).filter((k) => /chrom/i.test(k.comm));
   return {
-    hub: mib(statusKb(pid, 'VmHWM')),
-    forked: nodes.map((k) => mib(statusKb(k.pid, 'VmHWM'))),
+    hub: mibOfKb(statusKb(pid, 'VmHWM')),
+    forked: forkedNodes(pid).map((p) => mibOfKb(statusKb(p, 'VmHWM'))),
     chromium: {
       processes: chrome.length,
-      rssMiB: mib(chrome.reduce((s, k) => s + statusKb(k.pid, 'VmRSS'), 0)),
-      peakSumMiB: mib(chrome.reduce((s, k) => s + statusKb(k.pid, 'VmHWM'), 0)),
+      rssMiB: mibOfKb(chrome.reduce((s, k) => s + statusKb(k.pid, 'VmRSS'), 0)),
+      peakSumMiB: mibOfKb(chrome.reduce((s, k) => s + statusKb(k.pid, 'VmHWM'), 0)),
     },
   };
 }
