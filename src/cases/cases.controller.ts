@@ -40,7 +40,7 @@ export class CasesController {
 
   @Roles('admin', 'staff')
   @Delete(':caseNo/duplicate-of')
-  @ApiOperation({ summary: '拆分: undo a 并单 (automatic or by hand) with a reason (?reason=, 2–500 characters); both timelines record it; audited' })
+  @ApiOperation({ summary: '拆分: undo a 并单 (automatic or by hand) with a reason (?reason=, up to 1,000 characters); both timelines record it; audited' })
   @ApiQuery({ name: 'reason', required: true })
   splitDuplicate(@Param('caseNo') caseNo: string, @Query('reason') reason: unknown, @CurrentUser() user: Principal) {
     return this.cases.splitDuplicate(caseNo, { reason }, user);

@@ -5,6 +5,7 @@ import { Principal } from '../auth/decorators';
 import { PiiCipher } from '../crypto/pii-cipher';
 import { maskCitizen, redactCitizenText } from '../crypto/masking';
 import { Clock } from '../common/clock';
+import { textField } from '../common/text-field';
 import { CaseEventRow, CaseRepository, CaseRow, DuplicateChange, unitMayAccess } from './case.repository';
 import { CASE_STATUSES, statusLabel } from './domain/status';
 
@@ -44,6 +45,9 @@ export interface ListQuery {
   pageSize?: string;
 }
 
+/** Why staff linked or split a 并单: as long as a workflow step's reason may be. */
+const REASON_MAX = 1000;
+
 /** Roles that may reveal a citizen's contact details (audited each time). */
 const MAY_REVEAL = new Set(['admin', 'staff']);
 
@@ -53,14 +57,6 @@ function positiveInt(name: string, raw: string | undefined, fallback: number, ma
     throw new BadRequestException(`${name} must be an integer from 1 to ${max}`);
   }
   return Number(raw);
-}
-
-/** Why staff linked or split a 并单: required, one line or a few (2–500 characters). */
-function reasonOf(raw: unknown): string {
-  const reason = typeof raw === 'string' ? raw.trim() : '';
-  if (!reason) throw new BadRequestException('reason is required');
-  if (reason.length < 2 || reason.length > 500) throw new BadRequestException('reason must be 2 to 500 characters');
-  return reason;
 }
 
 @Injectable()
@@ -78,9 +74,8 @@ export class CasesService {
    */
   async linkDuplicate(caseNo: string, body: unknown, user: Principal): Promise<CaseDetail> {
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    const of = typeof b.of === 'string' ? b.of.trim() : '';
-    if (!of) throw new BadRequestException('of is required'); // the case number this case repeats
-    const reason = reasonOf(b.reason);
+    const of = textField(b, 'of', 40)!; // the case number this case repeats
+    const reason = textField(b, 'reason', REASON_MAX)!;
     const change = await this.cases.linkDuplicateByHand(caseNo, of, this.clock.now(), { name: user.username, role: user.role }, reason);
     await this.settle(change, user, 'case.duplicate_link', reason);
     return this.detail(caseNo, user, false);
@@ -89,7 +84,7 @@ export class CasesService {
   /** 拆分: undoes a 并单, automatic or by hand, when the two messages are different matters. */
   async splitDuplicate(caseNo: string, body: unknown, user: Principal): Promise<CaseDetail> {
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    const reason = reasonOf(b.reason);
+    const reason = textField(b, 'reason', REASON_MAX)!;
     const change = await this.cases.unlinkDuplicate(caseNo, this.clock.now(), { name: user.username, role: user.role }, reason);
     await this.settle(change, user, 'case.duplicate_unlink', reason);
     return this.detail(caseNo, user, false);

@@ -1,4 +1,5 @@
 import { BadRequestException, ConflictException, HttpException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { textField } from '../common/text-field';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CATEGORIES } from '../../adapters';
@@ -53,16 +54,6 @@ interface StepContext {
   notices: { kind: 'transfer' | 'reminder' | 'reminder_notice' | 'criticism_proposed'; unit: string; text: string }[];
 }
 
-function text(body: Body, field: string, max: number, required = true): string | undefined {
-  const v = body[field];
-  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
-    if (required) throw new BadRequestException(`${field} is required`);
-    return undefined;
-  }
-  if (typeof v !== 'string') throw new BadRequestException(`${field} must be a string`);
-  if (v.length > max) throw new BadRequestException(`${field} must be at most ${max} characters`);
-  return v.trim();
-}
 
 function day(body: Body, field: string): string {
   const v = body[field];
@@ -134,31 +125,31 @@ export class WorkflowService {
     }
     switch (event) {
       case 'accept': {
-        const category = text(body, 'category', 10);
+        const category = textField(body, 'category', 10);
         if (!(CATEGORIES as readonly string[]).includes(category!)) throw new BadRequestException(`category must be one of ${CATEGORIES.join(' ')}`);
         x.set.category = category;
-        x.set.domain = text(body, 'domain', 50, false) ?? null;
+        x.set.domain = textField(body, 'domain', 50, false) ?? null;
         x.data = { category, domain: x.set.domain };
         x.visible = true;
         return;
       }
       case 'decline':
-        x.reason = text(body, 'reason', 1000);
+        x.reason = textField(body, 'reason', 1000);
         x.set.reply = { content: `您的留言未予受理。原因：${x.reason}`, unit: '市长信箱', at: x.now.toISOString() };
         x.visible = true;
         return;
       case 'refer': {
-        const channelId = text(body, 'channel', 64)!;
+        const channelId = textField(body, 'channel', 64)!;
         const channel = await this.registry.get(channelId);
         if (!channel || channel.disposition !== 'excluded') throw new BadRequestException('channel must be one of the excluded channels (组织人事、纪检监察、法律诉讼、信访)');
-        x.reason = text(body, 'reason', 1000, false);
+        x.reason = textField(body, 'reason', 1000, false);
         x.set.reply = { content: channel.guidance, unit: '市长信箱', at: x.now.toISOString(), referTo: channel.referTo };
         x.data = { channel: channelId, referTo: channel.referTo };
         x.visible = true;
         return;
       }
       case 'reply': {
-        const content = text(body, 'content', 5000)!;
+        const content = textField(body, 'content', 5000)!;
         const unit = (c.feedback?.unit as string | undefined) ?? '市长信箱';
         x.set.reply = { content, unit, at: x.now.toISOString() };
         x.data = { unit };
@@ -166,7 +157,7 @@ export class WorkflowService {
         return;
       }
       case 'transfer': {
-        const unit = text(body, 'unit', 100)!;
+        const unit = textField(body, 'unit', 100)!;
         const deadline = finishDeadline(x.today, x.cal);
         const back = returnDeadline(x.today, x.cal);
         Object.assign(x.set, {
@@ -181,7 +172,7 @@ export class WorkflowService {
         return;
       }
       case 'coordinate': {
-        const leadUnit = text(body, 'leadUnit', 100)!;
+        const leadUnit = textField(body, 'leadUnit', 100)!;
         const list = body.units;
         if (!Array.isArray(list) || list.some((u) => typeof u !== 'string' || !u.trim() || u.length > 100) || list.length > 30) {
           throw new BadRequestException('units must be a list of responsible units (责任单位)');
@@ -194,7 +185,7 @@ export class WorkflowService {
           remindersSent: 0, lastReminderDay: null, overdueNoticeAt: null, reasonReported: false, extensionRequest: null, feedback: null,
           criticismProposedAt: null,
         });
-        x.reason = text(body, 'meeting', 1000, false);
+        x.reason = textField(body, 'meeting', 1000, false);
         x.data = { leadUnit, units: x.set.responsibleUnits, deadline };
         x.visible = true;
         return;
@@ -218,8 +209,8 @@ export class WorkflowService {
         if (late && this.config.workflow.lateReturn === 'refuse') {
           throw new ConflictException({ statusCode: 409, error: 'return_window_passed', message: `退回须在 ${c.returnDeadline} 前提出（收到转办卡次日起1个工作日内）；已过期限，请按期办理或申请延期。` });
         }
-        x.reason = text(body, 'reason', 1000);
-        const basis = text(body, 'basis', 1000)!;
+        x.reason = textField(body, 'reason', 1000);
+        const basis = textField(body, 'basis', 1000)!;
         x.data = { unit: c.handlingUnit, basis, late }; // late only when HUB_LATE_RETURN=mark
         Object.assign(x.set, {
           handlingUnit: null, leadUnit: null, responsibleUnits: null, deadline: null, returnDeadline: null, unitReceivedAt: null,
@@ -249,7 +240,7 @@ export class WorkflowService {
         if (!pending || pending.status !== 'pending') throw new ConflictException('no extension card is waiting for a decision');
         if (typeof body.approve !== 'boolean') throw new BadRequestException('approve must be true or false');
         const decision = body.approve ? '同意' : '不同意';
-        x.reason = text(body, 'comment', 1000, false);
+        x.reason = textField(body, 'comment', 1000, false);
         x.set.extensionRequest = { ...pending, status: body.approve ? 'approved' : 'rejected', decidedBy: x.actor.name, decidedAt: x.now.toISOString() };
         await this.repo.updateDocumentData(x.tx, String(pending.docNo), { decision });
         // Decided either way, the card no longer counts as the reason for being late.
@@ -288,25 +279,25 @@ export class WorkflowService {
       }
       case 'decide_criticism': {
         if (typeof body.approve !== 'boolean') throw new BadRequestException('approve must be true or false');
-        const docNo = text(body, 'docNo', 40)!;
+        const docNo = textField(body, 'docNo', 40)!;
         const [doc] = await x.tx.query(`SELECT data FROM case_document WHERE doc_no = $1 AND case_id = $2 AND kind = 'criticism'`, [docNo, c.id]);
         if (!doc) throw new NotFoundException(`no criticism proposal ${docNo} on this case`);
         if (doc.data.decision) throw new ConflictException(`criticism ${docNo} was already decided`);
         const decision = body.approve ? '同意通报批评' : '不同意通报批评';
         await this.repo.updateDocumentData(x.tx, docNo, { decision, decidedBy: x.actor.name, decidedAt: x.now.toISOString() });
-        x.reason = text(body, 'comment', 1000, false);
+        x.reason = textField(body, 'comment', 1000, false);
         x.data = { docNo, approved: body.approve, unit: doc.data.unit };
         return;
       }
       case 'refer_to_supervision': {
         // 推诿扯皮、敷衍塞责: with a leader's approval the matter goes to the 督查室 for accountability.
-        x.reason = text(body, 'reason', 1000);
-        const office = text(body, 'office', 50, false) ?? '市政府督查室';
+        x.reason = textField(body, 'reason', 1000);
+        const office = textField(body, 'office', 50, false) ?? '市政府督查室';
         x.data = { unit: c.handlingUnit, office };
         return;
       }
       case 'submit_feedback': {
-        const result = text(body, 'result', 5000)!;
+        const result = textField(body, 'result', 5000)!;
         x.set.feedback = { result, unit: x.actor.unit ?? c.handlingUnit, by: x.actor.name, at: x.now.toISOString() };
         x.set.reasonReported = true;
         x.data = { unit: x.actor.unit ?? c.handlingUnit, onTime: !c.deadline || x.today <= c.deadline };
@@ -320,7 +311,7 @@ export class WorkflowService {
           throw new BadRequestException('satisfaction must be 满意, 基本满意 or 不满意');
         }
         x.set.satisfaction = satisfaction;
-        x.reason = text(body, 'comment', 500, false);
+        x.reason = textField(body, 'comment', 500, false);
         x.data = { satisfaction };
         x.visible = true;
         if (event === 'rate_satisfied') x.set.closedAt = x.now;
