@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import IORedis from 'ioredis';
 import { createHash } from 'node:crypto';
-import { HUB_CONFIG } from '../config/config.module';
 import { HubConfig } from '../config/env';
 import { redisOptions } from '../queue/redis-connection';
 
@@ -50,9 +49,9 @@ type ThrottleRedis = IORedis & {
  * count falls back to this process's memory (a limit per process is better than none, and intake
  * must not stop because Redis did): when it is not connected, and for a few seconds after a
  * command failed or took longer than COMMAND_TIMEOUT_MS (a stalled Redis must not stall public
- * requests). A warning at most once a minute says so.
+ * requests). A warning at most once a minute says so. Made by ThrottlerModule's factory in
+ * ApiModule (so Nest calls onModuleDestroy), and by tests directly.
  */
-@Injectable()
 export class HubThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
   private readonly logger = new Logger('RateLimit');
   private readonly local = new ThrottlerStorageService();
@@ -60,7 +59,7 @@ export class HubThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
   private lastWarned = 0;
   private skipRedisUntil = 0;
 
-  constructor(@Inject(HUB_CONFIG) config: HubConfig) {
+  constructor(config: HubConfig) {
     if (config.rateLimit > 0 && config.rateLimitStore === 'redis') {
       const redis = new IORedis({ ...(redisOptions(config.redisUrl, 'producer') as object), commandTimeout: COMMAND_TIMEOUT_MS }) as ThrottleRedis;
       redis.defineCommand('hubThrottle', { numberOfKeys: 2, lua: SCRIPT });
